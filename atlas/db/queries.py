@@ -1,0 +1,98 @@
+"""Queries on the atlas database. Filters become bound parameters, never SQL text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from atlas.db.connection import ReadOnlyDatabase
+from atlas.db.sqlfiles import sql
+from atlas.models import Filters
+
+
+def filter_params(filters: Filters) -> dict[str, Any]:
+    """Named parameters of links_filtered.sql for a Filters object."""
+    y0, y1 = filters.years if filters.years else (None, None)
+    return {
+        "themes": list(filters.themes),
+        "sdgs": [int(s) for s in filters.sdgs],
+        "countries": list(filters.countries),
+        "zones": list(filters.zones),
+        "regions": list(filters.regions),
+        "departements": list(filters.departements),
+        "levels": list(filters.levels),
+        "kinds": list(filters.kinds),
+        "funding": list(filters.funding),
+        "status": list(filters.status),
+        "authorities": list(filters.authorities),
+        "y0": y0,
+        "y1": y1,
+    }
+
+
+_LIST_TYPES = {"sdgs": "INTEGER[]"}
+
+
+def _cast_sql(text: str) -> str:
+    """Cast every list parameter so empty lists have a type (DuckDB cannot infer one)."""
+    for name in ("themes", "sdgs", "countries", "zones", "regions", "departements", "levels", "kinds",
+                 "funding", "status", "authorities"):
+        typ = _LIST_TYPES.get(name, "VARCHAR[]")
+        text = text.replace(f"${name}", f"${name}::{typ}")
+    for name in ("y0", "y1"):
+        text = text.replace(f"${name}", f"${name}::INTEGER")
+    return text
+
+
+def _filtered_sql(name: str) -> str:
+    return _cast_sql(sql(name).replace("{where}", sql("filter_where")))
+
+
+def links(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
+    """One row per French authority × partner authority matching ``filters``."""
+    return db.df(_filtered_sql("links_filtered"), filter_params(filters))
+
+
+def filtered_counts(db: ReadOnlyDatabase, filters: Filters) -> dict[str, int]:
+    """Distinct projects, partnerships, French authorities, partners and countries matching ``filters``."""
+    df = db.df(_filtered_sql("projects_filtered"), filter_params(filters))
+    return {k: int(v) for k, v in df.iloc[0].items()}
+
+
+def counts_by(db: ReadOnlyDatabase, column: str) -> pd.DataFrame:
+    """Counts used by `atlas stats`: column is one of level, country, theme, sdg, kind."""
+    queries = {
+        "level": "SELECT level, is_french, count(*) AS n FROM authorities GROUP BY ALL ORDER BY is_french DESC, n DESC",
+        "country": """SELECT a.country_iso2 AS country, c.name_fr, count(DISTINCT a.id) AS partners,
+                             count(DISTINCT l.fr_id) AS french_authorities
+                      FROM authorities a JOIN links l ON l.partner_id = a.id
+                      LEFT JOIN countries c ON c.iso2 = a.country_iso2
+                      WHERE NOT a.is_french GROUP BY ALL ORDER BY partners DESC""",
+        "theme": """SELECT t.code AS theme, t.label_fr, count(DISTINCT pt.project_id) AS projects
+                    FROM themes t LEFT JOIN project_themes pt ON pt.theme_code = t.code
+                    GROUP BY ALL ORDER BY projects DESC""",
+        "sdg": """SELECT s.number AS sdg, s.name_fr, count(DISTINCT ps.project_id) AS projects
+                  FROM sdgs s LEFT JOIN project_sdgs ps ON ps.sdg = s.number
+                  GROUP BY ALL ORDER BY s.number""",
+        "kind": """SELECT k.code AS kind, k.label_fr, count(DISTINCT p.id) AS projects
+                   FROM action_kinds k LEFT JOIN projects p ON p.kind = k.code
+                   GROUP BY ALL ORDER BY projects DESC""",
+    }
+    if column not in queries:
+        raise ValueError(f"counts_by: expected one of {sorted(queries)}, got {column!r}")
+    return db.df(queries[column])
+
+
+def totals(db: ReadOnlyDatabase) -> dict[str, int]:
+    """Headline counts of the whole database."""
+    row = db.rows("""
+        SELECT (SELECT count(*) FROM projects),
+               (SELECT count(*) FROM partnerships),
+               (SELECT count(*) FROM links),
+               (SELECT count(*) FROM authorities WHERE is_french),
+               (SELECT count(*) FROM authorities WHERE NOT is_french),
+               (SELECT count(DISTINCT country_iso2) FROM authorities WHERE NOT is_french)
+    """)[0]
+    keys = ("projects", "partnerships", "links", "french_authorities", "partner_authorities", "countries")
+    return dict(zip(keys, (int(v) for v in row)))

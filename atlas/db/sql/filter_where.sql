@@ -1,0 +1,15 @@
+-- WHERE clause of every filtered query on link_facts (see atlas.db.queries).
+-- An empty list parameter means "any"; NULL years mean "any".
+WHERE (len($themes) = 0 OR list_has_any(themes, $themes))
+  AND (len($sdgs) = 0 OR list_has_any(sdgs, $sdgs))
+  AND (len($funding) = 0 OR list_has_any(funding, $funding))
+  AND (len($countries) = 0 OR list_contains($countries, country_iso2))
+  AND (len($zones) = 0 OR list_contains($zones, zone))
+  AND (len($regions) = 0 OR list_contains($regions, fr_region))
+  AND (len($departements) = 0 OR list_contains($departements, fr_departement))
+  AND (len($levels) = 0 OR list_contains($levels, fr_level))
+  AND (len($kinds) = 0 OR list_contains($kinds, kind))
+  AND (len($status) = 0 OR list_contains($status, status))
+  AND (len($authorities) = 0 OR list_contains($authorities, fr_id))
+  AND ($y0 IS NULL OR coalesce(year_end, 9999) >= $y0)
+  AND ($y1 IS NULL OR coalesce(year_start, 0) <= $y1)

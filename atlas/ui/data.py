@@ -1,0 +1,61 @@
+"""Cached data access for the pages: one Atlas handle per process, queries cached by Filters."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+import atlas
+from atlas import config
+from atlas.db import queries
+from atlas.models import Filters
+
+
+def db_path() -> str:
+    return str(config.default_db_path())
+
+
+def db_version(path: str) -> int:
+    """Changes when the database file is swapped: part of every cache key."""
+    try:
+        st_ = os.stat(path)
+    except FileNotFoundError:
+        return 0
+    return st_.st_mtime_ns ^ st_.st_ino
+
+
+@st.cache_resource(show_spinner=False)
+def handle(path: str) -> atlas.Atlas:
+    return atlas.open(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def links(path: str, version: int, filters: Filters) -> pd.DataFrame:
+    return handle(path).links_frame(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def counts(path: str, version: int, filters: Filters) -> dict[str, int]:
+    return handle(path).counts(filters)
+
+
+@st.cache_data(show_spinner=False)
+def choices(path: str, version: int) -> dict[str, pd.DataFrame]:
+    """Options of the filter widgets, from what the database holds."""
+    h = handle(path)
+    return {
+        "countries": h.sql("""SELECT c.iso2, c.name_fr, c.name_en, count(*) AS n FROM links l
+                              JOIN countries c ON c.iso2 = l.country_iso2 GROUP BY ALL ORDER BY c.name_fr"""),
+        "regions": h.sql("SELECT code, name FROM ref_regions ORDER BY name"),
+        "years": h.sql("SELECT min(year_start) AS y0, max(coalesce(year_end, year_start)) AS y1 FROM link_facts"),
+    }
+
+
+@st.cache_data(show_spinner=False)
+def is_demo(path: str, version: int) -> bool:
+    return handle(path).is_demo
+
+
+__all__ = ["Filters", "choices", "db_path", "db_version", "handle", "is_demo", "links", "counts", "queries"]
