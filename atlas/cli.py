@@ -102,6 +102,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, cwd=str(config.PROJECT_ROOT), env=env)
 
 
+#: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="atlas", description="Atlas of the international action of French local authorities.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="localhost")
     p.add_argument("--edit", action="store_true", help="editing mode (imports, review queue)")
     p.set_defaults(func=cmd_serve)
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, default_db)
     return parser
 
 

@@ -1,0 +1,42 @@
+"""Shared fixtures: one real demonstration database per test session, built from the committed
+reference data exactly as `atlas init` builds it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from atlas.db.build import build_database
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a demonstration database built once for the whole session (read-only use)."""
+    path = tmp_path_factory.mktemp("db") / "atlas.duckdb"
+    build_database(path, demo=True, seed=2016)
+    return path
+
+
+@pytest.fixture(scope="session")
+def atlas_handle(demo_db: Path):
+    import atlas
+
+    handle = atlas.open(demo_db)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture()
+def db_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point ATLAS_DB at the session database (for AppTest and the CLI)."""
+    monkeypatch.setenv("ATLAS_DB", str(demo_db))
+    return demo_db
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("ATLAS_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
