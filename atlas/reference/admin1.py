@@ -66,7 +66,9 @@ def build_admin1(admin1: gpd.GeoDataFrame, tolerance: float) -> tuple[pd.DataFra
         "keyed by adm1_code")
 
     shapes = gpd.GeoDataFrame({"id": gdf["id"], "country_iso2": gdf["iso_a2"]}, geometry=gdf.geometry, crs=4326)
-    shapes["geometry"] = simplify_by_group(shapes, "country_iso2", tolerance)
+    shapes["geometry"], methods = simplify_by_group(shapes, "country_iso2", tolerance)
+    log(f"admin1_shapes: simplified at {tolerance}° per country: "
+        + ", ".join(f"{m} {n}" for m, n in methods.items()))
     shapes = shapes[shapes.geometry.notna()].sort_values("id", ignore_index=True)
     size = parquet_bytes(shapes)
     if size > MAX_SHAPES_BYTES:

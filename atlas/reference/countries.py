@@ -206,7 +206,8 @@ def build_countries(i18n_dir: Path, topojson: Path, cities: dict[tuple[str, str]
 
     cols = ["iso2", "iso3", "isonum", "name_fr", "name_en", "zone", "lon", "lat"]
     shapes = polys.merge(iso[cols], on="iso2", how="left")
-    shapes["geometry"] = simplify_coverage(shapes.geometry, tolerance)
+    shapes["geometry"], method = simplify_coverage(shapes.geometry, tolerance)
+    log(f"countries: simplified at {tolerance}° ({method})")
     shapes = gpd.GeoDataFrame(shapes[cols + ["geometry"]], geometry="geometry", crs=4326)
     shapes = shapes.sort_values("iso2", ignore_index=True)
     countries_all = iso[cols + ["has_polygon", "names"]].sort_values("iso2", ignore_index=True)

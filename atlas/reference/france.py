@@ -79,7 +79,8 @@ def build_departements(admin1: gpd.GeoDataFrame, decoupage_dir: Path,
     deps["lon"] = [p[0] for p in points]
     deps["lat"] = [p[1] for p in points]
     full = deps.geometry.copy()
-    deps["geometry"] = simplify_coverage(deps.geometry, tolerance)
+    deps["geometry"], method = simplify_coverage(deps.geometry, tolerance)
+    log(f"départements: simplified at {tolerance}° ({method})")
     deps = gpd.GeoDataFrame(deps[["code", "name", "region_code", "lon", "lat", "geometry"]],
                             geometry="geometry", crs=4326)
 

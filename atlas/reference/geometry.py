@@ -93,7 +93,7 @@ def label_point(geom: BaseGeometry) -> tuple[float, float]:
     return round(p.x, 5), round(p.y, 5)
 
 
-def simplify_coverage(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
+def simplify_coverage(geoms: gpd.GeoSeries, tolerance: float) -> tuple[gpd.GeoSeries, str]:
     """Simplify polygons that tile a territory without opening gaps between neighbours.
 
     When the polygons form a valid coverage (shared edges identical, no overlaps) GEOS'
@@ -101,27 +101,35 @@ def simplify_coverage(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
     départements still tile their région with no slivers when zoomed in. Its tolerance is a
     length (square root of the removed triangle areas), comparable to Douglas-Peucker's.
     Otherwise each polygon is simplified on its own with ``preserve_topology=True``.
+    Returns the simplified shapes and the method used ("coverage" or "douglas-peucker").
     """
     values = geoms.values
     simplified: np.ndarray | None = None
+    method = "coverage"
     if len(values) > 1 and shapely.coverage_is_valid(values):
         simplified = shapely.coverage_simplify(values, tolerance)
         if not shapely.is_valid(simplified).all() or shapely.is_empty(simplified).any():
             simplified = None
     if simplified is None:
+        method = "douglas-peucker"
         simplified = shapely.simplify(values, tolerance, preserve_topology=True)
     out = [polygonal(g) for g in simplified]
-    return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs)
+    return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs), method
 
 
-def simplify_by_group(gdf: gpd.GeoDataFrame, group: str, tolerance: float) -> gpd.GeoSeries:
+def simplify_by_group(gdf: gpd.GeoDataFrame, group: str, tolerance: float) -> tuple[gpd.GeoSeries, dict[str, int]]:
     """``simplify_coverage`` applied group by group (one country's admin-1 areas at a time).
 
     A worldwide coverage check fails on a handful of disputed borders; per country most
-    groups are valid coverages and keep seamless borders.
+    groups are valid coverages and keep seamless borders. Also returns how many groups used
+    each method.
     """
-    pieces = [simplify_coverage(sub.geometry, tolerance) for _, sub in gdf.groupby(group, sort=False)]
-    return gpd.GeoSeries(pd.concat(pieces), crs=gdf.crs).reindex(gdf.index)
+    pieces, methods = [], {"coverage": 0, "douglas-peucker": 0}
+    for _, sub in gdf.groupby(group, sort=False):
+        shapes, method = simplify_coverage(sub.geometry, tolerance)
+        pieces.append(shapes)
+        methods[method] += 1
+    return gpd.GeoSeries(pd.concat(pieces), crs=gdf.crs).reindex(gdf.index), methods
 
 
 def parquet_bytes(gdf: gpd.GeoDataFrame) -> int:
