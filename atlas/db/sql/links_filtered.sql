@@ -1,4 +1,4 @@
--- Links matching a Filters object; {where} is filter_where.sql. Every parameter is bound; an empty list means "any".
+-- Links matching a Filters object; the where placeholder takes filter_where.sql. Every parameter is bound; an empty list means "any".
 -- $themes VARCHAR[], $sdgs INTEGER[], $countries VARCHAR[], $zones VARCHAR[], $regions VARCHAR[],
 -- $departements VARCHAR[], $levels VARCHAR[], $kinds VARCHAR[], $funding VARCHAR[],
 -- $status VARCHAR[], $authorities VARCHAR[], $y0 INTEGER, $y1 INTEGER (NULL = any).
