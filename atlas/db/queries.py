@@ -96,3 +96,36 @@ def totals(db: ReadOnlyDatabase) -> dict[str, int]:
     """)[0]
     keys = ("projects", "partnerships", "links", "french_authorities", "partner_authorities", "countries")
     return dict(zip(keys, (int(v) for v in row)))
+
+
+def projects(db: ReadOnlyDatabase, filters: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Projects matching ``filters`` (one row per project, newest first, at most ``limit``)."""
+    return db.df(_filtered_sql("projects_list"), {**filter_params(filters), "limit": int(limit)})
+
+
+def by_year(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
+    """Partnerships started and projects running per year."""
+    return db.df(_filtered_sql("by_year"), filter_params(filters))
+
+
+def themes_sdgs(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
+    """Projects per (theme, SDG) pair."""
+    return db.df(_filtered_sql("themes_sdgs"), filter_params(filters))
+
+
+def fold_query(text: str) -> str:
+    """The search form of a name: lower case, no accents, hyphens/apostrophes as spaces."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[-'’\s]+", " ", text).strip()
+
+
+def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.DataFrame:
+    """French authorities of the atlas matching a name or code, best first (accent-insensitive)."""
+    q = fold_query(query)
+    if not q:
+        return pd.DataFrame(columns=["id", "name", "level", "departement", "region", "population", "rank"])
+    return db.df(sql("authority_search"), {"q": q, "limit": int(limit)})

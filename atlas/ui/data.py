@@ -49,8 +49,42 @@ def choices(path: str, version: int) -> dict[str, pd.DataFrame]:
         "countries": h.sql("""SELECT c.iso2, c.name_fr, c.name_en, count(*) AS n FROM links l
                               JOIN countries c ON c.iso2 = l.country_iso2 GROUP BY ALL ORDER BY c.name_fr"""),
         "regions": h.sql("SELECT code, name FROM ref_regions ORDER BY name"),
+        "departements": h.sql("SELECT code, name FROM ref_departements ORDER BY code"),
         "years": h.sql("SELECT min(year_start) AS y0, max(coalesce(year_end, year_start)) AS y1 FROM link_facts"),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def projects(path: str, version: int, filters: Filters, limit: int = 5000) -> pd.DataFrame:
+    return queries.projects(handle(path).db, filters, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def by_year(path: str, version: int, filters: Filters) -> pd.DataFrame:
+    return queries.by_year(handle(path).db, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def themes_sdgs(path: str, version: int, filters: Filters) -> pd.DataFrame:
+    return queries.themes_sdgs(handle(path).db, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def search(path: str, version: int, query: str) -> pd.DataFrame:
+    return queries.search_authorities(handle(path).db, query, limit=30)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def authority(path: str, version: int, authority_id: str) -> dict | None:
+    df = handle(path).sql("SELECT * FROM authorities WHERE id = $id", {"id": authority_id})
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False)
+def french_authorities(path: str, version: int) -> pd.DataFrame:
+    """Every French authority of the atlas (id, name, level, département), for search boxes."""
+    return handle(path).sql("""SELECT id, name, level, departement, region, population FROM authorities
+                               WHERE is_french ORDER BY population DESC NULLS LAST, name""")
 
 
 @st.cache_data(show_spinner=False)

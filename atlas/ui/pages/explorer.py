@@ -1,82 +1,122 @@
-"""Explorer page: sidebar filters, key figures and the flow map."""
+"""Explorer (analysts): every filter, the flow map with level controls, charts and tables."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from atlas import config
-from atlas.maps.flowmap import LEVEL_WORDS, build_flow_map
-from atlas.models import KIND_BY_CODE, KINDS, SDG_BY_NUMBER, SDGS, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES, Filters
-from atlas.ui import data
+from atlas.models import KIND_BY_CODE, THEME_BY_CODE
+from atlas.ui import charts, data, widgets
 from atlas.ui.i18n import t
-from atlas.ui.state import filters_from_params, params_from_filters
+
+ORIGIN_CHOICES = ("auto", "authority", "departement", "region", "france")
+DEST_CHOICES = ("auto", "authority", "country", "zone")
 
 
-def _sidebar_filters(lang: str, path: str, version: int) -> Filters:
+def _level_label(level: str, lang: str) -> str:
+    from atlas.maps.flowmap import LEVEL_WORDS
+
+    if level == "auto":
+        return t("auto", lang)
+    return LEVEL_WORDS["fr" if lang == "fr" else "en"][level].capitalize()
+
+
+def _links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
     fr = lang == "fr"
-    initial = filters_from_params(st.query_params.to_dict())
-    opts = data.choices(path, version)
-    countries = opts["countries"]
-    country_names = dict(zip(countries["iso2"], countries["name_fr" if fr else "name_en"]))
-    region_names = dict(zip(opts["regions"]["code"], opts["regions"]["name"]))
+    out = pd.DataFrame({
+        "Collectivité française" if fr else "French authority": links["fr_name"],
+        "Partenaire" if fr else "Partner": links["partner_name"],
+        "Pays" if fr else "Country": links["country_name_fr" if fr else "country_name_en"],
+        "Projets" if fr else "Projects": links["n_projects"],
+        "Depuis" if fr else "Since": links["first_year"],
+        "Thèmes" if fr else "Themes": [", ".join(THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en
+                                                 for c in v if c in THEME_BY_CODE) for v in links["themes"]],
+        "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[c].label_fr if fr else KIND_BY_CODE[c].label_en
+                                               for c in v if c in KIND_BY_CODE) for v in links["kinds"]],
+        "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in links["sdgs"]],
+    })
+    return out
 
-    with st.sidebar:
-        st.header(t("filters", lang))
-        themes = st.multiselect(
-            t("themes", lang), [th.code for th in THEMES],
-            default=[c for c in initial.themes if c in THEME_BY_CODE],
-            format_func=lambda c: THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en,
-            placeholder=t("all", lang), key="f_themes")
-        countries_sel = st.multiselect(
-            t("countries", lang), list(country_names), default=[c for c in initial.countries if c in country_names],
-            format_func=lambda c: country_names.get(c, c), placeholder=t("all", lang), key="f_countries")
-        sdgs = st.multiselect(
-            t("sdgs", lang), [s.number for s in SDGS], default=[s for s in initial.sdgs if s in SDG_BY_NUMBER],
-            format_func=lambda n: f"{n} · {SDG_BY_NUMBER[n].name_fr if fr else SDG_BY_NUMBER[n].name_en}",
-            placeholder=t("all", lang), key="f_sdgs")
-        zones = st.multiselect(
-            t("zones", lang), list(ZONES), default=[z for z in initial.zones if z in ZONES],
-            format_func=lambda z: z if fr else ZONE_LABELS_EN[z], placeholder=t("all", lang), key="f_zones")
-        regions = st.multiselect(
-            t("regions", lang), list(region_names), default=[r for r in initial.regions if r in region_names],
-            format_func=lambda r: region_names.get(r, r), placeholder=t("all", lang), key="f_regions")
-        kinds = st.multiselect(
-            t("kinds", lang), [k.code for k in KINDS], default=[k for k in initial.kinds if k in KIND_BY_CODE],
-            format_func=lambda k: KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en,
-            placeholder=t("all", lang), key="f_kinds")
-        y0 = int(opts["years"]["y0"].iloc[0] or 1950)
-        y1 = int(opts["years"]["y1"].iloc[0] or 2026)
-        years_default = initial.years or (y0, y1)
-        years = st.slider(t("years", lang), min_value=y0, max_value=y1,
-                          value=(max(y0, years_default[0]), min(y1, years_default[1])), key="f_years")
-    return Filters(themes=themes, countries=countries_sel, sdgs=sdgs, zones=zones, regions=regions,
-                   kinds=kinds, years=None if tuple(years) == (y0, y1) else tuple(years))
+
+def _projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    fr = lang == "fr"
+    return pd.DataFrame({
+        "Projet" if fr else "Project": projects["title"],
+        "Début" if fr else "Start": projects["year_start"],
+        "Fin" if fr else "End": projects["year_end"],
+        "Type" if fr else "Kind": [KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
+                                   if k in KIND_BY_CODE else k for k in projects["kind"]],
+        "Collectivités françaises" if fr else "French authorities": projects["french"],
+        "Partenaires" if fr else "Partners": projects["partners"],
+        "Thèmes" if fr else "Themes": [", ".join(v) for v in projects["themes"]],
+        "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in projects["sdgs"]],
+        "Budget (€)": projects["budget_eur"],
+    })
+
+
+def _search(df: pd.DataFrame, query: str) -> pd.DataFrame:
+    if not query:
+        return df
+    from atlas.db.queries import fold_query
+
+    q = fold_query(query)
+    text = df.astype(str).agg(" ".join, axis=1).map(fold_query)
+    return df[text.str.contains(q, regex=False)]
 
 
 def render() -> None:
     lang = st.session_state.get("lang", "fr")
     path = data.db_path()
     version = data.db_version(path)
-    filters = _sidebar_filters(lang, path, version)
-    st.query_params.from_dict({**params_from_filters(filters), **({"lang": lang} if lang != "fr" else {})})
+    filters = widgets.sidebar_filters(lang, path, version)
+    widgets.sync_url(filters)
+    demo = data.is_demo(path, version)
 
     st.title(t("title", lang))
-    if data.is_demo(path, version):
+    if demo:
         st.info(t("demo", lang), icon="ℹ️")
     links = data.links(path, version, filters)
-    figures = {"links": len(links), **data.counts(path, version, filters)}
-    cols = st.columns(5)
-    for col, key in zip(cols, ("links", "fr_authorities", "partners", "countries", "projects")):
-        col.metric(t(key, lang), f"{figures[key]:,}".replace(",", "\u202f"))
+    widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
     st.caption(filters.describe(lang))
-    if links.empty:
-        st.warning(t("no_links", lang))
-        return
-    m, info = build_flow_map(links, max_flows=int(config.get("max_arcs")) // 2, lang=lang,
-                             demo=data.is_demo(path, version))
-    words = LEVEL_WORDS["fr" if lang == "fr" else "en"]
-    st.caption(t("map_caption", lang).format(o=words[info.origin_level], d=words[info.dest_level],
-                                             n=info.n_links, f=info.n_drawn))
-    # returned_objects=[]: panning and zooming never rerun the script.
-    st_folium(m, height=620, use_container_width=True, returned_objects=[], key="flowmap")
+
+    tab_map, tab_charts, tab_table = st.tabs([t("tab_map", lang), t("tab_charts", lang), t("tab_table", lang)])
+    with tab_map:
+        if links.empty:
+            st.warning(t("no_links", lang))
+        else:
+            c1, c2, c3 = st.columns([1, 1, 2])
+            origin = c1.selectbox(t("origin_level", lang), ORIGIN_CHOICES, key="origin_level",
+                                  format_func=lambda v: _level_label(v, lang))
+            dest = c2.selectbox(t("dest_level", lang), DEST_CHOICES, key="dest_level",
+                                format_func=lambda v: _level_label(v, lang))
+            c3.caption(t("click_hint", lang))
+            hit = widgets.flow_map(links, lang, demo, key="explorer_map", origin_level=origin,
+                                   dest_level=dest, clickable=True)
+            if hit:
+                widgets.apply_filters(widgets.add_to_filters(filters, hit))
+    with tab_charts:
+        if not links.empty:
+            left, right = st.columns(2)
+            left.subheader(t("over_time", lang))
+            left.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), use_container_width=True)
+            right.subheader(t("top_countries", lang))
+            right.altair_chart(charts.top_countries(links, lang), use_container_width=True)
+            ts = data.themes_sdgs(path, version, filters)
+            left, right = st.columns(2)
+            left.subheader(t("by_sdg", lang))
+            left.altair_chart(charts.sdg_bars(ts, lang), use_container_width=True)
+            right.subheader(t("themes_x_sdgs", lang))
+            if len(ts):
+                right.altair_chart(charts.themes_by_sdg(ts, lang), use_container_width=True)
+    with tab_table:
+        which = st.radio(" ", [t("table_links", lang), t("table_projects", lang)], horizontal=True,
+                         key="table_kind", label_visibility="collapsed")
+        query = st.text_input(t("search_table", lang), key="table_search")
+        if which == t("table_links", lang):
+            table = _links_table(links, lang)
+        else:
+            table = _projects_table(data.projects(path, version, filters), lang)
+        shown = _search(table, query)
+        st.caption(t("rows_shown", lang).format(n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
+        # st.dataframe draws cell text as text: names from imported files cannot inject markup.
+        st.dataframe(shown, use_container_width=True, hide_index=True, height=520)

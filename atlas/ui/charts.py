@@ -1,0 +1,76 @@
+"""Charts (Vega-Lite through Altair, bundled with Streamlit: no network needed)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from atlas.models import SDGS, THEME_BY_CODE
+
+
+def timeline(by_year: pd.DataFrame, lang: str) -> alt.Chart:
+    """Projects running and partnerships started per year."""
+    fr = lang == "fr"
+    df = by_year.rename(columns={
+        "partnerships_started": "Partenariats signés" if fr else "Partnerships signed",
+        "projects_running": "Projets en cours" if fr else "Projects running"})
+    long = df.melt("year", var_name="série" if fr else "series", value_name="n")
+    return (alt.Chart(long).mark_line(point=False, strokeWidth=2)
+            .encode(x=alt.X("year:Q", title="Année" if fr else "Year", axis=alt.Axis(format="d")),
+                    y=alt.Y("n:Q", title=None),
+                    color=alt.Color("série:N" if fr else "series:N", title=None,
+                                    legend=alt.Legend(orient="top")),
+                    tooltip=["year:Q", "n:Q"])
+            .properties(height=260))
+
+
+def top_countries(links: pd.DataFrame, lang: str, n: int = 15) -> alt.Chart:
+    fr = lang == "fr"
+    name = "country_name_fr" if fr else "country_name_en"
+    counts = (links.groupby(["country_iso2", name]).size().rename("links").reset_index()
+              .sort_values("links", ascending=False).head(n))
+    return (alt.Chart(counts).mark_bar(color="#1d4ed8")
+            .encode(x=alt.X("links:Q", title="Liens" if fr else "Links"),
+                    y=alt.Y(f"{name}:N", sort="-x", title=None),
+                    tooltip=[f"{name}:N", "links:Q"])
+            .properties(height=max(160, 22 * len(counts))))
+
+
+def sdg_bars(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
+    """Projects per SDG in the official colours."""
+    fr = lang == "fr"
+    per_sdg = themes_sdgs.groupby("sdg")["projects"].sum() if len(themes_sdgs) else pd.Series(dtype=int)
+    df = pd.DataFrame([{"sdg": s.number, "label": f"{s.number} · {s.name_fr if fr else s.name_en}",
+                        "colour": s.colour, "projects": int(per_sdg.get(s.number, 0))} for s in SDGS])
+    return (alt.Chart(df).mark_bar()
+            .encode(x=alt.X("projects:Q", title="Projets" if fr else "Projects"),
+                    y=alt.Y("label:N", sort=alt.SortField("sdg"), title=None),
+                    color=alt.Color("colour:N", scale=None),
+                    tooltip=["label:N", "projects:Q"])
+            .properties(height=17 * 22))
+
+
+def themes_by_sdg(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
+    """Heat map: themes × SDGs (number of projects)."""
+    fr = lang == "fr"
+    df = themes_sdgs.copy()
+    df["theme"] = [THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en
+                   if c in THEME_BY_CODE else c for c in df["theme_code"]]
+    return (alt.Chart(df).mark_rect()
+            .encode(x=alt.X("sdg:O", title="ODD" if fr else "SDG"),
+                    y=alt.Y("theme:N", title=None),
+                    color=alt.Color("projects:Q", title="Projets" if fr else "Projects",
+                                    scale=alt.Scale(scheme="blues")),
+                    tooltip=["theme:N", "sdg:O", "projects:Q"])
+            .properties(height=max(200, 20 * df["theme"].nunique())))
+
+
+def bar_counts(df: pd.DataFrame, label: str, value: str, title: str, colour: str = "#1d4ed8",
+               colour_field: str | None = None) -> alt.Chart:
+    """A horizontal bar chart of ``value`` by ``label``."""
+    enc = {"x": alt.X(f"{value}:Q", title=title), "y": alt.Y(f"{label}:N", sort="-x", title=None),
+           "tooltip": [f"{label}:N", f"{value}:Q"]}
+    mark = alt.Chart(df).mark_bar(color=colour)
+    if colour_field:
+        enc["color"] = alt.Color(f"{colour_field}:N", scale=None)
+    return mark.encode(**enc).properties(height=max(140, 22 * len(df)))

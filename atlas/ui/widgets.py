@@ -1,0 +1,147 @@
+"""Widgets shared by the pages: filter sidebar, key figures, the flow map."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from atlas import config
+from atlas.geo.locate import locate
+from atlas.maps.flowmap import LEVEL_WORDS, build_flow_map
+from atlas.models import (FUNDING_BY_CODE, FUNDINGS, KIND_BY_CODE, KINDS, LEVEL_LABELS, SDG_BY_NUMBER, SDGS,
+                          STATUSES, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES, Filters)
+from atlas.ui import data
+from atlas.ui.i18n import t
+from atlas.ui.state import filters_from_params, params_from_filters
+
+STATUS_LABELS = {code: (fr, en) for code, fr, en in STATUSES}
+
+#: Widget key of each list field of Filters.
+FILTER_KEYS = {"themes": "f_themes", "countries": "f_countries", "sdgs": "f_sdgs", "zones": "f_zones",
+               "regions": "f_regions", "departements": "f_departements", "levels": "f_levels",
+               "kinds": "f_kinds", "funding": "f_funding", "status": "f_status"}
+
+
+def fmt_int(n: int) -> str:
+    """12 345 with a narrow no-break space, the French way (also fine in English)."""
+    return f"{int(n):,}".replace(",", "\u202f")
+
+
+def current_filters() -> Filters:
+    """Filters from the URL (the source of truth shared by every page)."""
+    return filters_from_params(st.query_params.to_dict())
+
+
+def sync_url(filters: Filters, extra: dict[str, str] | None = None) -> None:
+    """Write the filters (and page-specific keys) into the URL, so the view can be shared."""
+    lang = st.session_state.get("lang", "fr")
+    params = {**params_from_filters(filters), **(extra or {})}
+    if lang != "fr":
+        params["lang"] = lang
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+
+
+def sidebar_filters(lang: str, path: str, version: int) -> Filters:
+    """Every filter of the atlas in the sidebar, initialised from the URL."""
+    fr = lang == "fr"
+    initial = current_filters()
+    opts = data.choices(path, version)
+    countries = opts["countries"]
+    country_names = dict(zip(countries["iso2"], countries["name_fr" if fr else "name_en"]))
+    region_names = dict(zip(opts["regions"]["code"], opts["regions"]["name"]))
+    dep_names = dict(zip(opts["departements"]["code"], opts["departements"]["name"]))
+
+    # A click on the map (or a link between pages) leaves new filters to apply before the
+    # widgets exist: widget state can only be set before the widget is created in a run.
+    pending: Filters | None = st.session_state.pop("pending_filters", None)
+    if pending is not None:
+        initial = pending
+        for name, key in FILTER_KEYS.items():
+            st.session_state.pop(key, None)
+        st.session_state.pop("f_years", None)
+
+    def multi(label: str, options: list, current: tuple, fmt, key: str) -> list:
+        if key not in st.session_state:
+            st.session_state[key] = [v for v in current if v in options]
+        return st.multiselect(t(label, lang), options, format_func=fmt, placeholder=t("all", lang), key=key)
+
+    with st.sidebar:
+        st.header(t("filters", lang))
+        themes = multi("themes", [th.code for th in THEMES], initial.themes,
+                       lambda c: THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en, "f_themes")
+        countries_sel = multi("countries", list(country_names), initial.countries,
+                              lambda c: country_names.get(c, c), "f_countries")
+        sdgs = multi("sdgs", [s.number for s in SDGS], initial.sdgs,
+                     lambda n: f"{n} · {SDG_BY_NUMBER[n].name_fr if fr else SDG_BY_NUMBER[n].name_en}", "f_sdgs")
+        zones = multi("zones", list(ZONES), initial.zones, lambda z: z if fr else ZONE_LABELS_EN[z], "f_zones")
+        with st.expander(t("more_filters", lang), expanded=bool(
+                initial.regions or initial.departements or initial.levels or initial.kinds
+                or initial.funding or initial.status)):
+            regions = multi("regions", list(region_names), initial.regions,
+                            lambda r: region_names.get(r, r), "f_regions")
+            departements = multi("departements", list(dep_names), initial.departements,
+                                 lambda d: f"{d} · {dep_names.get(d, d)}", "f_departements")
+            levels = multi("levels", ["region", "departement", "epci", "commune"], initial.levels,
+                           lambda lv: LEVEL_LABELS[lv][0 if fr else 1], "f_levels")
+            kinds = multi("kinds", [k.code for k in KINDS], initial.kinds,
+                          lambda k: KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en, "f_kinds")
+            funding = multi("funding", [f.code for f in FUNDINGS], initial.funding,
+                            lambda c: FUNDING_BY_CODE[c].label_fr if fr else FUNDING_BY_CODE[c].label_en, "f_funding")
+            status = multi("status", list(STATUS_LABELS), initial.status,
+                           lambda s: STATUS_LABELS[s][0 if fr else 1], "f_status")
+        y0 = int(opts["years"]["y0"].iloc[0] or 1950)
+        y1 = int(opts["years"]["y1"].iloc[0] or 2026)
+        years_default = initial.years or (y0, y1)
+        if "f_years" not in st.session_state:
+            st.session_state["f_years"] = (max(y0, min(years_default[0], y1)), min(y1, max(years_default[1], y0)))
+        years = st.slider(t("years", lang), min_value=y0, max_value=y1, key="f_years")
+    return Filters(themes=themes, countries=countries_sel, sdgs=sdgs, zones=zones, regions=regions,
+                   departements=departements, levels=levels, kinds=kinds, funding=funding, status=status,
+                   years=None if tuple(years) == (y0, y1) else tuple(years),
+                   authorities=initial.authorities)
+
+
+def metrics(figures: dict[str, int], lang: str,
+            keys: tuple[str, ...] = ("links", "fr_authorities", "partners", "countries", "projects")) -> None:
+    for col, key in zip(st.columns(len(keys)), keys):
+        col.metric(t(key, lang), fmt_int(figures.get(key, 0)))
+
+
+def flow_map(links: pd.DataFrame, lang: str, demo: bool, key: str, height: int = 600,
+             origin_level: str = "auto", dest_level: str = "auto", clickable: bool = False,
+             **map_kwargs) -> tuple[str, str] | None:
+    """Draw the flow map; with ``clickable``, return what a click landed on (département or country)."""
+    m, info = build_flow_map(links, origin_level=origin_level, dest_level=dest_level,
+                             max_flows=int(config.get("max_arcs")) // 2, lang=lang, demo=demo, **map_kwargs)
+    words = LEVEL_WORDS["fr" if lang == "fr" else "en"]
+    st.caption(t("map_caption", lang).format(o=words[info.origin_level], d=words[info.dest_level],
+                                             n=fmt_int(info.n_links), f=fmt_int(info.n_drawn)))
+    # Only clicks come back to Python: panning and zooming never rerun the script.
+    out = st_folium(m, height=height, use_container_width=True,
+                    returned_objects=["last_clicked"] if clickable else [], key=key)
+    if clickable and out and out.get("last_clicked"):
+        click = out["last_clicked"]
+        marker = (round(click["lat"], 5), round(click["lng"], 5))
+        if st.session_state.get(f"{key}_last") != marker:
+            st.session_state[f"{key}_last"] = marker
+            return locate(click["lng"], click["lat"])
+    return None
+
+
+def apply_filters(filters: Filters) -> None:
+    """Make ``filters`` the current selection (widgets and URL) and rerun."""
+    st.session_state["pending_filters"] = filters
+    sync_url(filters)
+    st.rerun()
+
+
+def add_to_filters(filters: Filters, hit: tuple[str, str]) -> Filters:
+    """Filters with a clicked département or country added."""
+    kind, code = hit
+    if kind == "departement":
+        return dataclasses.replace(filters, departements=tuple({*filters.departements, code}))
+    return dataclasses.replace(filters, countries=tuple({*filters.countries, code}))
