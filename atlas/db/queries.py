@@ -129,3 +129,30 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
     if not q:
         return pd.DataFrame(columns=["id", "name", "level", "departement", "region", "population", "rank"])
     return db.df(sql("authority_search"), {"q": q, "limit": int(limit)})
+
+
+def peers(db: ReadOnlyDatabase, authority_ids: list[str], top: int = 10) -> dict[str, pd.DataFrame]:
+    """Other French authorities sharing partners, countries or themes with ``authority_ids``.
+
+    Returns {"partner": …, "country": …, "theme": …}, each the ``top`` authorities by what they
+    share (partners in common, partners in the same countries, projects on the same themes).
+    """
+    df = db.df(sql("peers"), {"ids": list(authority_ids)})
+    return {kind: df[df["shared"] == kind].head(top).reset_index(drop=True) for kind in ("partner", "country", "theme")}
+
+
+def members(db: ReadOnlyDatabase, authority: dict) -> list[str]:
+    """French authorities of the atlas inside a région, département or EPCI (itself excluded)."""
+    level = authority.get("level")
+    if level == "region":
+        rows = db.rows("SELECT id FROM authorities WHERE is_french AND region = $c AND id <> $id",
+                       {"c": authority["region"], "id": authority["id"]})
+    elif level == "departement":
+        rows = db.rows("SELECT id FROM authorities WHERE is_french AND departement = $c AND id <> $id",
+                       {"c": authority["departement"], "id": authority["id"]})
+    elif level == "epci":
+        rows = db.rows("SELECT id FROM authorities WHERE is_french AND level = 'commune' AND epci = $c",
+                       {"c": authority["siren"]})
+    else:
+        return []
+    return [r[0] for r in rows]

@@ -306,7 +306,9 @@ class DemoGenerator:
         self.progress("twinnings")
         twin_links: list[tuple[str, str, int, str]] = []
         for c, cid in zip(commune_rows, commune_ids):
-            n = 1 + min(9, int(rng.expovariate(1.0) * math.log10(max(c.population, 100)) / 2.2))
+            # Big cities have many twinnings (Toulouse, Lyon: about ten), villages one.
+            mean = 0.8 + (max(c.population, 100) / 4000) ** 0.45
+            n = max(1, min(15, round(mean * (0.6 + 0.8 * rng.random()))))
             for _ in range(n):
                 cc = _pick(rng, W.TWINNING_COUNTRIES)
                 partner = self._place(cc)
@@ -335,7 +337,7 @@ class DemoGenerator:
         for eid in epci_ids:
             for _ in range(rng.randint(1, 2)):
                 cooperation(eid, self._place(_pick(rng, W.COOPERATION_COUNTRIES)))
-        for cid in rng.sample(commune_ids, 1300):
+        for cid in rng.sample(commune_ids, 1700):
             cooperation(cid, self._place(_pick(rng, W.COOPERATION_COUNTRIES)))
         # The long tail: every country of the shape tables gets at least one tie, so rare
         # partner countries exist in the demonstration as they do in the real atlas.

@@ -35,6 +35,11 @@ CREATE OR REPLACE TABLE link_facts AS
 SELECT a.*,
        f.level AS fr_level, f.name AS fr_name, f.departement AS fr_departement, f.region AS fr_region,
        f.lon AS fr_lon, f.lat AS fr_lat,
+       -- SIREN of the French authority's EPCI (an EPCI carries its own): the EPCI flow level.
+       f.epci AS fr_epci,
+       -- The project's budget shared equally among its French × partner pairs, so that amounts
+       -- add up across links and flows (the total of every flow is the total of the projects).
+       a.budget_eur / count(*) OVER (PARTITION BY a.project_id) AS budget_share_eur,
        p.level AS partner_level, p.name AS partner_name, p.country_iso2, p.lon AS partner_lon,
        p.lat AS partner_lat, p.admin1 AS partner_admin1,
        c.zone, c.name_fr AS country_name_fr, c.name_en AS country_name_en
