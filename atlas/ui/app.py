@@ -8,11 +8,11 @@ from atlas import config
 from atlas.maps.assets import ensure_static_files
 from atlas.ui import data
 from atlas.ui.i18n import t
-from atlas.ui.pages import explorer
+from atlas.ui.pages import explorer, territory
 
 
 def main() -> None:
-    st.set_page_config(page_title="Atlas AECT", page_icon="🌍", layout="wide")
+    st.set_page_config(page_title="Atlas AECT", page_icon=":material/public:", layout="wide")
     ensure_static_files()
     if "lang" not in st.session_state:
         st.session_state["lang"] = st.query_params.get("lang", config.get("lang"))
@@ -25,5 +25,8 @@ def main() -> None:
     if not os.path.exists(data.db_path()):
         st.error(t("no_db", lang))
         st.stop()
-    pages = [st.Page(explorer.render, title=t("explorer", lang), icon="🗺️", url_path="explorer", default=True)]
+    pages = [
+        st.Page(explorer.render, title=t("explorer", lang), icon=":material/map:", url_path="explorer", default=True),
+        st.Page(territory.render, title=t("territory", lang), icon=":material/account_balance:", url_path="collectivite"),
+    ]
     st.navigation(pages).run()

@@ -87,6 +87,11 @@ def french_authorities(path: str, version: int) -> pd.DataFrame:
                                WHERE is_french ORDER BY population DESC NULLS LAST, name""")
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def peers(path: str, version: int, ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    return queries.peers(handle(path).db, list(ids))
+
+
 @st.cache_data(show_spinner=False)
 def is_demo(path: str, version: int) -> bool:
     return handle(path).is_demo

@@ -1,0 +1,148 @@
+"""Ma collectivité (elected officials): one search box, one page of a territory's ties."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.db import queries
+from atlas.models import KIND_BY_CODE, LEVEL_LABELS, SDG_BY_NUMBER, THEME_BY_CODE, Filters
+from atlas.ui import charts, data, widgets
+from atlas.ui.i18n import t
+
+
+def _label(row: pd.Series, lang: str) -> str:
+    level = LEVEL_LABELS.get(row["level"], (row["level"], row["level"]))[0 if lang == "fr" else 1]
+    where = f" ({row['departement']})" if row["level"] in ("commune", "epci") and row["departement"] else ""
+    return f"{row['name']}{where} · {level}"
+
+
+def _search_box(lang: str, path: str, version: int) -> str | None:
+    """A select box over every French authority of the atlas; typing filters the suggestions.
+
+    A free-text field below accepts codes and accent-less spellings (searched in the database).
+    """
+    authorities = data.french_authorities(path, version)
+    labels = {r.id: _label(pd.Series(r._asdict()), lang) for r in authorities.itertuples(index=False)}
+    current = st.query_params.get("id")
+    options = list(labels)
+    chosen = st.selectbox(t("search_authority", lang), options,
+                          index=options.index(current) if current in labels else None,
+                          format_func=lambda i: labels.get(i, i), placeholder=t("search_placeholder", lang),
+                          key="territory_select")
+    with st.expander(t("search_free", lang)):
+        query = st.text_input(t("search_free_label", lang), key="territory_query")
+        if query:
+            hits = data.search(path, version, query)
+            if hits.empty:
+                st.write(t("search_none", lang))
+            for row in hits.head(10).itertuples(index=False):
+                if st.button(_label(pd.Series(row._asdict()), lang), key=f"hit_{row.id}"):
+                    st.session_state["territory_select"] = row.id
+                    st.rerun()
+    return chosen
+
+
+def _partners_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
+    fr = lang == "fr"
+    return pd.DataFrame({
+        "Partenaire" if fr else "Partner": links["partner_name"],
+        "Pays" if fr else "Country": links["country_name_fr" if fr else "country_name_en"],
+        "Collectivité française" if fr else "French authority": links["fr_name"],
+        "Depuis" if fr else "Since": links["first_year"],
+        "Projets" if fr else "Projects": links["n_projects"],
+        "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
+                                               for k in v if k in KIND_BY_CODE) for v in links["kinds"]],
+    }).sort_values(["Depuis" if fr else "Since"], na_position="last")
+
+
+def _theme_chart(links: pd.DataFrame, lang: str):
+    fr = lang == "fr"
+    counts: dict[str, int] = {}
+    for themes in links["themes"]:
+        for code in themes:
+            counts[code] = counts.get(code, 0) + 1
+    df = pd.DataFrame([{"theme": THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en, "links": n,
+                        "colour": SDG_BY_NUMBER[THEME_BY_CODE[c].sdgs[0]].colour}
+                       for c, n in counts.items() if c in THEME_BY_CODE])
+    if df.empty:
+        return None
+    return charts.bar_counts(df, "theme", "links", t("links", lang), colour_field="colour")
+
+
+def render() -> None:
+    lang = st.session_state.get("lang", "fr")
+    path = data.db_path()
+    version = data.db_version(path)
+    st.title(t("territory", lang))
+    chosen = _search_box(lang, path, version)
+    if not chosen:
+        st.info(t("territory_hint", lang))
+        return
+    authority = data.authority(path, version, chosen)
+    if authority is None:
+        st.error(t("territory_unknown", lang).format(id=chosen))
+        return
+    widgets.sync_url(Filters(), {"id": chosen})
+
+    level = LEVEL_LABELS.get(authority["level"], ("", ""))[0 if lang == "fr" else 1]
+    st.header(authority["name"])
+    facts = [level]
+    if authority.get("departement"):
+        facts.append(f"{t('departement', lang)} {authority['departement']}")
+    if authority.get("population") and not pd.isna(authority["population"]):
+        facts.append(f"{widgets.fmt_int(authority['population'])} {t('inhabitants', lang)}")
+    st.caption(" · ".join(facts))
+    if data.is_demo(path, version):
+        st.info(t("demo", lang), icon="ℹ️")
+
+    ids = [chosen]
+    if authority["level"] in ("region", "departement", "epci"):
+        if st.toggle(t("include_members", lang), key="include_members"):
+            ids += queries.members(data.handle(path).db, authority)
+    filters = Filters(authorities=ids)
+    links = data.links(path, version, filters)
+    counts = data.counts(path, version, filters)
+    widgets.metrics({"links": len(links), **counts}, lang, keys=("links", "partners", "countries", "projects"))
+    if links.empty:
+        st.warning(t("territory_no_links", lang))
+        return
+
+    widgets.flow_map(links, lang, data.is_demo(path, version), key="territory_map", height=480,
+                     origin_level="authority", dest_level="authority")
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("partners", lang))
+        st.dataframe(_partners_table(links, lang), hide_index=True, use_container_width=True, height=320)
+    with right:
+        st.subheader(t("themes", lang))
+        chart = _theme_chart(links, lang)
+        if chart is not None:
+            st.altair_chart(chart, use_container_width=True)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("by_sdg", lang))
+        st.altair_chart(charts.sdg_bars(data.themes_sdgs(path, version, filters), lang), use_container_width=True)
+    with right:
+        st.subheader(t("over_time", lang))
+        st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), use_container_width=True)
+
+    st.subheader(t("table_projects", lang))
+    projects = data.projects(path, version, filters)
+    st.dataframe(pd.DataFrame({
+        t("col_project", lang): projects["title"], t("col_start", lang): projects["year_start"],
+        t("col_end", lang): projects["year_end"], t("col_partners", lang): projects["partners"],
+        t("themes", lang): [", ".join(v) for v in projects["themes"]],
+    }), hide_index=True, use_container_width=True, height=300)
+
+    st.subheader(t("peers", lang))
+    peers = data.peers(path, version, tuple(ids))
+    cols = st.columns(3)
+    for col, kind in zip(cols, ("partner", "country", "theme")):
+        col.markdown(f"**{t('peers_' + kind, lang)}**")
+        df = peers[kind]
+        if df.empty:
+            col.caption(t("none", lang))
+        else:
+            col.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): df["what"],
+                                        "n": df["n"]}), hide_index=True, use_container_width=True)
