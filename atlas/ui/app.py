@@ -8,11 +8,11 @@ from atlas import config
 from atlas.maps.assets import ensure_static_files
 from atlas.ui import data
 from atlas.ui.i18n import t
-from atlas.ui.pages import explorer, territory
+from atlas.ui.pages import country, explorer, presentation, territory
 
 
 def main() -> None:
-    st.set_page_config(page_title="Atlas AECT", page_icon=":material/public:", layout="wide")
+    st.set_page_config(page_title="Atlas AECT", layout="wide")  # default favicon: bundled, no network
     ensure_static_files()
     if "lang" not in st.session_state:
         st.session_state["lang"] = st.query_params.get("lang", config.get("lang"))
@@ -28,5 +28,8 @@ def main() -> None:
     pages = [
         st.Page(explorer.render, title=t("explorer", lang), icon=":material/map:", url_path="explorer", default=True),
         st.Page(territory.render, title=t("territory", lang), icon=":material/account_balance:", url_path="collectivite"),
+        st.Page(country.render, title=t("country_page", lang), icon=":material/flag:", url_path="pays"),
+        st.Page(presentation.render, title=t("presentation", lang), icon=":material/slideshow:",
+                url_path="presentation"),
     ]
     st.navigation(pages).run()

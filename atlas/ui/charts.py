@@ -44,7 +44,7 @@ def sdg_bars(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
                         "colour": s.colour, "projects": int(per_sdg.get(s.number, 0))} for s in SDGS])
     return (alt.Chart(df).mark_bar()
             .encode(x=alt.X("projects:Q", title="Projets" if fr else "Projects"),
-                    y=alt.Y("label:N", sort=alt.SortField("sdg"), title=None, axis=alt.Axis(labelLimit=320)),
+                    y=alt.Y("label:N", sort=alt.SortField("sdg"), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
                     color=alt.Color("colour:N", scale=None),
                     tooltip=["label:N", "projects:Q"])
             .properties(height=17 * 22))
@@ -58,7 +58,7 @@ def themes_by_sdg(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
                    if c in THEME_BY_CODE else c for c in df["theme_code"]]
     return (alt.Chart(df).mark_rect()
             .encode(x=alt.X("sdg:O", title="ODD" if fr else "SDG"),
-                    y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=320)),
+                    y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
                     color=alt.Color("projects:Q", title="Projets" if fr else "Projects",
                                     scale=alt.Scale(scheme="blues")),
                     tooltip=["theme:N", "sdg:O", "projects:Q"])
@@ -68,7 +68,7 @@ def themes_by_sdg(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
 def bar_counts(df: pd.DataFrame, label: str, value: str, title: str, colour: str = "#1d4ed8",
                colour_field: str | None = None) -> alt.Chart:
     """A horizontal bar chart of ``value`` by ``label``."""
-    enc = {"x": alt.X(f"{value}:Q", title=title), "y": alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+    enc = {"x": alt.X(f"{value}:Q", title=title), "y": alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
            "tooltip": [f"{label}:N", f"{value}:Q"]}
     mark = alt.Chart(df).mark_bar(color=colour)
     if colour_field:

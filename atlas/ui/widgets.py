@@ -25,6 +25,15 @@ FILTER_KEYS = {"themes": "f_themes", "countries": "f_countries", "sdgs": "f_sdgs
                "kinds": "f_kinds", "funding": "f_funding", "status": "f_status"}
 
 
+def md_escape(text: str) -> str:
+    """Text shown through st.markdown as text: every ASCII punctuation mark backslash-escaped
+    (CommonMark), so names from imported files cannot become links, images or HTML."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&\"'=:$%")
+
+
 def fmt_int(n: int) -> str:
     """12 345 with a narrow no-break space, the French way (also fine in English)."""
     return f"{int(n):,}".replace(",", "\u202f")
@@ -116,7 +125,7 @@ def flow_map(links: pd.DataFrame, lang: str, demo: bool, key: str, height: int =
              **map_kwargs) -> tuple[str, str] | None:
     """Draw the flow map; with ``clickable``, return what a click landed on (département or country)."""
     m, info = build_flow_map(links, origin_level=origin_level, dest_level=dest_level,
-                             max_flows=int(config.get("max_arcs")) // 2, lang=lang, demo=demo, **map_kwargs)
+                             max_flows=min(600, int(config.get("max_arcs"))), lang=lang, demo=demo, **map_kwargs)
     words = LEVEL_WORDS["fr" if lang == "fr" else "en"]
     st.caption(t("map_caption", lang).format(o=words[info.origin_level], d=words[info.dest_level],
                                              n=fmt_int(info.n_links), f=fmt_int(info.n_drawn)))

@@ -64,6 +64,18 @@ def _search(df: pd.DataFrame, query: str) -> pd.DataFrame:
     return df[text.str.contains(q, regex=False)]
 
 
+def _add_to_story(filters, origin: str, dest: str, lang: str) -> None:
+    """Append the current view to the session's own story (shown on the Présentation page)."""
+    from atlas.ui.stories import Step, Story
+
+    story = st.session_state.get("custom_story") or Story(title={"fr": t("my_story", "fr"), "en": t("my_story", "en")},
+                                                          steps=())
+    title = filters.describe(lang)
+    step = Step(title={lang: title}, text={lang: ""}, filters=filters, origin_level=origin, dest_level=dest)
+    st.session_state["custom_story"] = Story(title=story.title, steps=story.steps + (step,))
+    st.toast(t("added_to_story", lang).format(n=len(story.steps) + 1))
+
+
 def render() -> None:
     lang = st.session_state.get("lang", "fr")
     path = data.db_path()
@@ -90,6 +102,8 @@ def render() -> None:
             dest = c2.selectbox(t("dest_level", lang), DEST_CHOICES, key="dest_level",
                                 format_func=lambda v: _level_label(v, lang))
             c3.caption(t("click_hint", lang))
+            if c3.button(t("add_to_story", lang), key="add_to_story"):
+                _add_to_story(filters, origin, dest, lang)
             hit = widgets.flow_map(links, lang, demo, key="explorer_map", origin_level=origin,
                                    dest_level=dest, clickable=True)
             if hit:
