@@ -30,8 +30,10 @@ AUTO_LEVELS: tuple[tuple[str, str], ...] = (
     ("authority", "country"),
     ("departement", "country"),
     ("region", "country"),
-    ("region", "zone"),
+    # France → each country reads better than région → zone centroids (arbitrary points).
     ("france", "country"),
+    ("region", "zone"),
+    ("france", "zone"),
 )
 
 
