@@ -218,8 +218,9 @@ class Filters:
                 continue
             value = _as_tuple(getattr(self, f.name), f.name)
             object.__setattr__(self, f.name, value)
-        object.__setattr__(self, "countries", tuple(c.upper() for c in self.countries))
-        object.__setattr__(self, "sdgs", tuple(sorted(int(s) for s in self.sdgs)))
+        # Normalise case and type before deduplicating: "sn" and "SN" are one country.
+        object.__setattr__(self, "countries", tuple(sorted({str(c).upper() for c in self.countries})))
+        object.__setattr__(self, "sdgs", tuple(sorted({int(s) for s in self.sdgs})))
         bad = [s for s in self.sdgs if s not in SDG_BY_NUMBER]
         if bad:
             raise ValueError(f"Filters.sdgs: SDG numbers run from 1 to 17, got {bad}")

@@ -40,3 +40,24 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@pytest.fixture(scope="session")
+def gazetteer_frame():
+    """The real GeoNames gazetteer, loaded once (parsing it takes several seconds)."""
+    from atlas.reference.gazetteer import load_gazetteer
+
+    return load_gazetteer(500)
+
+
+@pytest.fixture()
+def cached_gazetteer(gazetteer_frame, monkeypatch: pytest.MonkeyPatch):
+    """Builds in this test reuse the session's gazetteer instead of parsing it again (same data)."""
+    import atlas.reference.gazetteer as gz
+
+    def load(min_population: int = 500):
+        assert min_population == 500, min_population
+        return gazetteer_frame.copy()
+
+    monkeypatch.setattr(gz, "load_gazetteer", load)
+    return gazetteer_frame

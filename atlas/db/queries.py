@@ -120,7 +120,9 @@ def fold_query(text: str) -> str:
 
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[-'’\s]+", " ", text).strip()
+    text = re.sub(r"[-'’\s]+", " ", text).strip()
+    # Directories abbreviate Saint/Sainte: "st etienne" finds Saint-Étienne.
+    return re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", text))
 
 
 def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.DataFrame:
@@ -156,3 +158,26 @@ def members(db: ReadOnlyDatabase, authority: dict) -> list[str]:
     else:
         return []
     return [r[0] for r in rows]
+
+
+def authority_card(db: ReadOnlyDatabase, authority_id: str) -> dict | None:
+    """An authority of the atlas, or a French one from the COG reference that has no tie yet."""
+    df = db.df("SELECT *, true AS has_links FROM authorities WHERE id = $id", {"id": authority_id})
+    if not df.empty:
+        return df.iloc[0].to_dict()
+    kind, _, code = authority_id.partition(":")
+    lookups = {
+        "commune": "SELECT name, departement, region, population, insee, siren, epci FROM ref_communes WHERE insee = $c",
+        "epci": "SELECT name, departement, region, population, NULL AS insee, siren, siren AS epci FROM ref_epci WHERE siren = $c",
+        "departement": """SELECT name, code AS departement, region_code AS region, NULL::BIGINT AS population,
+                          code AS insee, NULL AS siren, NULL AS epci FROM ref_departements WHERE code = $c""",
+        "region": """SELECT name, NULL AS departement, code AS region, NULL::BIGINT AS population, code AS insee,
+                     NULL AS siren, NULL AS epci FROM ref_regions WHERE code = $c""",
+    }
+    if kind not in lookups:
+        return None
+    ref = db.df(lookups[kind], {"c": code})
+    if ref.empty:
+        return None
+    return {"id": authority_id, "level": kind, "country_iso2": "FR", "is_french": True, "has_links": False,
+            **ref.iloc[0].to_dict()}

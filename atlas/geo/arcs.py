@@ -31,9 +31,14 @@ def arc_coordinates(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: 
         lo, la, _ = _GEOD.fwd(lon1, lat1, az12, dist * f)
         lons[:, j] = lo
         lats[:, j] = la
-    lons[:, -1] = lon2  # exact end points despite rounding in fwd
+    lons[:, 0] = lon1  # exact end points despite rounding in fwd
+    lats[:, 0] = lat1
+    lons[:, -1] = lon2
     lats[:, -1] = lat2
-    lons = np.degrees(np.unwrap(np.radians(lons), axis=1))
+    # Unwrap by whole turns, in degrees: points that need no shift keep their exact values
+    # (a round trip through radians would move them by a few ulps).
+    turns = np.round((np.unwrap(lons, period=360.0, axis=1) - lons) / 360.0)
+    lons = lons + 360.0 * turns
     return lons, lats, np.asarray(dist)
 
 
@@ -70,9 +75,23 @@ def great_circle_lines(lon1, lat1, lon2, lat2, npts: int = 32) -> tuple[list[sha
     if simple.all():
         coords = np.stack([lons, lats], axis=2)
         return list(shapely.linestrings(coords)), dist
+    end_lons = np.asarray(lon2, dtype=float).ravel()
     for i in range(lons.shape[0]):
         if simple[i]:
             geoms.append(shapely.LineString(np.column_stack([lons[i], lats[i]])))
         else:
-            geoms.append(split_antimeridian(lons[i], lats[i]))
+            geoms.append(_pin_ends(split_antimeridian(lons[i], lats[i]),
+                                   (float(lons[i, 0]), float(lats[i, 0])),
+                                   (float(end_lons[i]), float(lats[i, -1]))))
     return geoms, dist
+
+
+def _pin_ends(geom: shapely.Geometry, start: tuple[float, float], end: tuple[float, float]) -> shapely.Geometry:
+    """Put the exact input end points back on a split line (shifting by ±360° rounds them)."""
+    if geom.geom_type != "MultiLineString":
+        return geom
+    parts = [np.array(p.coords) for p in geom.geoms]
+    for coords, i, point in ((parts[0], 0, start), (parts[-1], -1, end)):
+        if np.allclose(coords[i], point, atol=1e-6):
+            coords[i] = point
+    return shapely.MultiLineString([shapely.LineString(p) for p in parts])

@@ -12,7 +12,9 @@ from atlas.ui.pages import country, explorer, presentation, territory
 
 
 def main() -> None:
-    st.set_page_config(page_title="Atlas AECT", layout="wide")  # default favicon: bundled, no network
+    # An emoji favicon is drawn as an inline SVG (data: URL); without one, Streamlit uses the
+    # current st.Page icon, and a :material/…: icon is fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="Atlas AECT", page_icon="🌍", layout="wide")
     ensure_static_files()
     if "lang" not in st.session_state:
         st.session_state["lang"] = st.query_params.get("lang", config.get("lang"))

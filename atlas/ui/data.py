@@ -76,15 +76,7 @@ def search(path: str, version: int, query: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def authority(path: str, version: int, authority_id: str) -> dict | None:
-    df = handle(path).sql("SELECT * FROM authorities WHERE id = $id", {"id": authority_id})
-    return None if df.empty else df.iloc[0].to_dict()
-
-
-@st.cache_data(show_spinner=False)
-def french_authorities(path: str, version: int) -> pd.DataFrame:
-    """Every French authority of the atlas (id, name, level, département), for search boxes."""
-    return handle(path).sql("""SELECT id, name, level, departement, region, population FROM authorities
-                               WHERE is_french ORDER BY population DESC NULLS LAST, name""")
+    return queries.authority_card(handle(path).db, authority_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit_searchbox import st_searchbox
 
 from atlas.db import queries
 from atlas.models import KIND_BY_CODE, LEVEL_LABELS, SDG_BY_NUMBER, THEME_BY_CODE, Filters
@@ -18,29 +19,17 @@ def _label(row: pd.Series, lang: str) -> str:
 
 
 def _search_box(lang: str, path: str, version: int) -> str | None:
-    """A select box over every French authority of the atlas; typing filters the suggestions.
+    """One search box for any French authority: suggestions as you type, accent-insensitive,
+    by name, INSEE code or SIREN (searched in DuckDB over the atlas and the whole COG)."""
+    def suggest(query: str) -> list[tuple[str, str]]:
+        hits = data.search(path, version, query or "")
+        return [(_label(pd.Series(r._asdict()), lang) + ("" if r.has_links else f" — {t('no_tie_yet', lang)}"), r.id)
+                for r in hits.itertuples(index=False)]
 
-    A free-text field below accepts codes and accent-less spellings (searched in the database).
-    """
-    authorities = data.french_authorities(path, version)
-    labels = {r.id: _label(pd.Series(r._asdict()), lang) for r in authorities.itertuples(index=False)}
     current = st.query_params.get("id")
-    options = list(labels)
-    chosen = st.selectbox(t("search_authority", lang), options,
-                          index=options.index(current) if current in labels else None,
-                          format_func=lambda i: labels.get(i, i), placeholder=t("search_placeholder", lang),
-                          key="territory_select")
-    with st.expander(t("search_free", lang)):
-        query = st.text_input(t("search_free_label", lang), key="territory_query")
-        if query:
-            hits = data.search(path, version, query)
-            if hits.empty:
-                st.write(t("search_none", lang))
-            for row in hits.head(10).itertuples(index=False):
-                if st.button(_label(pd.Series(row._asdict()), lang), key=f"hit_{row.id}"):
-                    st.session_state["territory_select"] = row.id
-                    st.rerun()
-    return chosen
+    chosen = st_searchbox(suggest, placeholder=t("search_placeholder", lang), label=t("search_authority", lang),
+                          key="territory_search", debounce=200, clear_on_submit=False)
+    return chosen or current
 
 
 def _partners_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -68,6 +57,26 @@ def _theme_chart(links: pd.DataFrame, lang: str):
     if df.empty:
         return None
     return charts.bar_counts(df, "theme", "links", t("links", lang), colour_field="colour")
+
+
+def _see_also(authority: dict, lang: str, path: str, version: int) -> None:
+    """For an authority with no tie: buttons to the profiles of the territories that contain it."""
+    targets = []
+    if authority.get("epci") and authority["level"] == "commune":
+        targets.append(f"epci:{authority['epci']}")
+    if authority.get("departement") and authority["level"] in ("commune", "epci"):
+        targets.append(f"departement:{authority['departement']}")
+    if authority.get("region") and authority["level"] != "region":
+        targets.append(f"region:{authority['region']}")
+    cards = [c for c in (data.authority(path, version, i) for i in targets) if c and c.get("has_links")]
+    if not cards:
+        return
+    st.write(t("see_also", lang))
+    for card in cards:
+        if st.button(_label(pd.Series(card), lang), key=f"see_{card['id']}"):
+            st.session_state.pop("territory_search", None)
+            st.query_params["id"] = card["id"]
+            st.rerun()
 
 
 def render() -> None:
@@ -106,6 +115,7 @@ def render() -> None:
     widgets.metrics({"links": len(links), **counts}, lang, keys=("links", "partners", "countries", "projects"))
     if links.empty:
         st.warning(t("territory_no_links", lang))
+        _see_also(authority, lang, path, version)
         return
 
     widgets.flow_map(links, lang, data.is_demo(path, version), key="territory_map", height=480,
