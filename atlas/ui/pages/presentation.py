@@ -56,11 +56,15 @@ def render() -> None:
         index = 0
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
+    def go(to: int) -> None:
+        # A callback runs before the next run renders: both buttons then see the new step.
+        st.query_params["step"] = str(min(max(to, 0), n - 1) + 1)
+
     nav_prev, title_col, nav_next = st.columns([1, 8, 1], vertical_alignment="center")
-    if nav_prev.button("◀", key="story_prev", help=t("previous", lang), disabled=index == 0):
-        index -= 1
-    if nav_next.button("▶", key="story_next", help=t("next", lang), disabled=index == n - 1):
-        index += 1
+    nav_prev.button("◀", key="story_prev", help=t("previous", lang), disabled=index == 0,
+                    on_click=go, args=(index - 1,))
+    nav_next.button("▶", key="story_next", help=t("next", lang), disabled=index == n - 1,
+                    on_click=go, args=(index + 1,))
     step: Step = story.steps[index]
     st.query_params["step"] = str(index + 1)
     title_col.title(step.label("title", lang))

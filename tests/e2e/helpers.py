@@ -1,0 +1,80 @@
+"""Helpers of the real-browser tests."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_S = 60
+
+#: What the map iframe shows: Leaflet present, the map, its GeoJSON layers and what they drew.
+MAP_STATE_JS = """() => {
+    if (!window.L || !window.L.Map) return null;
+    let map = null; const geojson = [];
+    for (const k of Object.keys(window)) {
+        let v; try { v = window[k]; } catch (e) { continue; }
+        if (v instanceof L.Map) map = v;
+        else if (v instanceof L.GeoJSON) geojson.push(v.getLayers().length);
+    }
+    if (!map) return null;
+    let layers = 0; map.eachLayer(() => layers++);
+    const pane = document.querySelector('.leaflet-overlay-pane');
+    return {layers: layers, geojson: geojson,
+            drawn: pane ? pane.querySelectorAll('canvas, path').length : 0,
+            bounds: map.getBounds().toBBoxString()};
+}"""
+
+
+def metric(page, label: str) -> str:
+    loc = page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
+    return loc.first.inner_text(timeout=TIMEOUT_S * 1000).strip()
+
+
+def as_int(text: str) -> int:
+    digits = re.sub(r"\D", "", text)
+    assert digits, f"no number in metric text {text!r}"
+    return int(digits)
+
+
+def map_state(page) -> dict | None:
+    """The state of the st_folium map, re-finding its frame each time (it is replaced on change)."""
+    for frame in page.frames:
+        if "streamlit_folium" not in frame.url:
+            continue
+        try:
+            state = frame.evaluate(MAP_STATE_JS)
+        except Exception:  # frame detached or navigating while being replaced
+            continue
+        if state and state["drawn"] > 0 and state["geojson"]:
+            return state
+    return None
+
+
+def wait(page, predicate, what: str, timeout: float = TIMEOUT_S):
+    """Poll ``predicate`` until it returns something truthy.
+
+    page.wait_for_timeout, not time.sleep: the sync API only handles the browser's events (and
+    the request guard) while a Playwright call is running.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        page.wait_for_timeout(250)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}")
+
+
+def assert_offline(page) -> None:
+    blocked = page.blocked
+    assert blocked == [], "requests that needed the network (aborted):\n" + "\n".join(blocked)
+
+
