@@ -48,7 +48,7 @@ def render() -> None:
                       .groupby("region")["fr_id"].nunique().rename("n").reset_index()
                       .sort_values("n", ascending=False))
         st.altair_chart(charts.bar_counts(per_region, "region", "n", t("fr_authorities", lang)),
-                        use_container_width=True)
+                        width="stretch")
     with right:
         st.subheader(t("themes", lang))
         exploded = links[["fr_id", "themes"]].explode("themes").dropna()
@@ -58,9 +58,9 @@ def render() -> None:
         if len(per_theme):
             st.altair_chart(charts.bar_counts(per_theme.sort_values("n", ascending=False), "theme", "n",
                                               t("fr_authorities", lang), colour="#0f766e"),
-                            use_container_width=True)
+                            width="stretch")
     st.subheader(t("over_time", lang))
-    st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), use_container_width=True)
+    st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
 
     st.subheader(t("fr_authorities", lang))
     table = (links.groupby(["fr_id", "fr_name", "fr_level", "fr_departement"], dropna=False)
@@ -71,4 +71,4 @@ def render() -> None:
         t("fr_authorities", lang): table["fr_name"], t("departement", lang): table["fr_departement"].fillna(""),
         t("col_partners", lang): table["partners"], t("projects", lang): table["projects"],
         t("since", lang): table["since"],
-    }), hide_index=True, use_container_width=True, height=400)
+    }), hide_index=True, width="stretch", height=400)

@@ -112,16 +112,16 @@ def render() -> None:
         if not links.empty:
             left, right = st.columns(2)
             left.subheader(t("over_time", lang))
-            left.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), use_container_width=True)
+            left.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
             right.subheader(t("top_countries", lang))
-            right.altair_chart(charts.top_countries(links, lang), use_container_width=True)
+            right.altair_chart(charts.top_countries(links, lang), width="stretch")
             ts = data.themes_sdgs(path, version, filters)
             left, right = st.columns(2)
             left.subheader(t("by_sdg", lang))
-            left.altair_chart(charts.sdg_bars(ts, lang), use_container_width=True)
+            left.altair_chart(charts.sdg_bars(ts, lang), width="stretch")
             right.subheader(t("themes_x_sdgs", lang))
             if len(ts):
-                right.altair_chart(charts.themes_by_sdg(ts, lang), use_container_width=True)
+                right.altair_chart(charts.themes_by_sdg(ts, lang), width="stretch")
     with tab_table:
         which = st.radio(" ", [t("table_links", lang), t("table_projects", lang)], horizontal=True,
                          key="table_kind", label_visibility="collapsed")
@@ -133,4 +133,4 @@ def render() -> None:
         shown = _search(table, query)
         st.caption(t("rows_shown", lang).format(n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
         # st.dataframe draws cell text as text: names from imported files cannot inject markup.
-        st.dataframe(shown, use_container_width=True, hide_index=True, height=520)
+        st.dataframe(shown, width="stretch", hide_index=True, height=520)

@@ -123,19 +123,19 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("partners", lang))
-        st.dataframe(_partners_table(links, lang), hide_index=True, use_container_width=True, height=320)
+        st.dataframe(_partners_table(links, lang), hide_index=True, width="stretch", height=320)
     with right:
         st.subheader(t("themes", lang))
         chart = _theme_chart(links, lang)
         if chart is not None:
-            st.altair_chart(chart, use_container_width=True)
+            st.altair_chart(chart, width="stretch")
     left, right = st.columns(2)
     with left:
         st.subheader(t("by_sdg", lang))
-        st.altair_chart(charts.sdg_bars(data.themes_sdgs(path, version, filters), lang), use_container_width=True)
+        st.altair_chart(charts.sdg_bars(data.themes_sdgs(path, version, filters), lang), width="stretch")
     with right:
         st.subheader(t("over_time", lang))
-        st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), use_container_width=True)
+        st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
 
     st.subheader(t("table_projects", lang))
     projects = data.projects(path, version, filters)
@@ -143,7 +143,7 @@ def render() -> None:
         t("col_project", lang): projects["title"], t("col_start", lang): projects["year_start"],
         t("col_end", lang): projects["year_end"], t("col_partners", lang): projects["partners"],
         t("themes", lang): [", ".join(v) for v in projects["themes"]],
-    }), hide_index=True, use_container_width=True, height=300)
+    }), hide_index=True, width="stretch", height=300)
 
     st.subheader(t("peers", lang))
     peers = data.peers(path, version, tuple(ids))
@@ -155,4 +155,4 @@ def render() -> None:
             col.caption(t("none", lang))
         else:
             col.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): df["what"],
-                                        "n": df["n"]}), hide_index=True, use_container_width=True)
+                                        "n": df["n"]}), hide_index=True, width="stretch")

@@ -1,0 +1,95 @@
+"""AppTest of every page's script (widgets, query parameters, reruns) on the real demo database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.models import Filters
+
+TIMEOUT = 90
+
+
+def _page(name: str) -> str:
+    # AppTest.from_function runs the function's source as a script: imports go inside.
+    return f"""
+import streamlit as st
+from atlas.ui.pages import {name}
+st.session_state.setdefault("lang", "fr")
+{name}.render()
+"""
+
+
+def _metric(at: AppTest, label: str) -> int:
+    for m in at.metric:
+        if m.label == label:
+            return int("".join(ch for ch in m.value if ch.isdigit()))
+    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
+
+
+def test_territory_profile_from_url(db_env, atlas_handle):
+    at = AppTest.from_string(_page("territory"), default_timeout=TIMEOUT)
+    at.query_params["id"] = "commune:26198"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Montélimar" for h in at.header)
+    expected = len(atlas_handle.links_frame(Filters(authorities=["commune:26198"])))
+    assert _metric(at, "Liens") == expected
+    peers_titles = [s.value for s in at.subheader]
+    assert "Qui d'autre en France ?" in peers_titles
+
+
+def test_territory_without_ties_offers_its_territories(db_env, atlas_handle):
+    # A commune of the COG that has no tie in the demonstration atlas.
+    row = atlas_handle.sql("""SELECT insee FROM ref_communes
+                              WHERE 'commune:' || insee NOT IN (SELECT id FROM authorities)
+                                AND epci IS NOT NULL ORDER BY population DESC LIMIT 1""")
+    insee = row.iloc[0, 0]
+    at = AppTest.from_string(_page("territory"), default_timeout=TIMEOUT)
+    at.query_params["id"] = f"commune:{insee}"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Aucun lien" in w.value for w in at.warning)
+    assert len(at.button) >= 1  # its EPCI, département or région have ties
+
+
+def test_territory_region_includes_members(db_env, atlas_handle):
+    at = AppTest.from_string(_page("territory"), default_timeout=TIMEOUT)
+    at.query_params["id"] = "region:76"
+    at.run()
+    alone = _metric(at, "Liens")
+    at.toggle(key="include_members").set_value(True).run()
+    assert not at.exception, at.exception
+    members = atlas_handle.sql("SELECT id FROM authorities WHERE is_french AND region = '76'")["id"].tolist()
+    assert _metric(at, "Liens") == len(atlas_handle.links_frame(Filters(authorities=members))) > alone
+
+
+def test_country_page(db_env, atlas_handle):
+    at = AppTest.from_string(_page("country"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.info  # asks for a country
+    at.selectbox(key="country_select").set_value("ML").run()
+    assert not at.exception, at.exception
+    assert _metric(at, "Liens") == len(atlas_handle.links_frame(Filters(countries=["ML"])))
+    assert at.query_params["country"] in ("ML", ["ML"])
+
+
+def test_presentation_steps(db_env, atlas_handle):
+    at = AppTest.from_string(_page("presentation"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Toutes les coopérations"
+    at.button(key="story_next").click().run()
+    assert at.title[0].value == "Les jumelages"
+    assert _metric(at, "Liens") == len(atlas_handle.links_frame(Filters(kinds=["jumelage"])))
+    at.button(key="story_prev").click().run()
+    assert at.title[0].value == "Toutes les coopérations"
+    assert at.button(key="story_prev").disabled
+
+
+@pytest.mark.parametrize("lang,title", [("fr", "Pays partenaire"), ("en", "Partner country")])
+def test_country_page_speaks_both_languages(db_env, lang, title):
+    at = AppTest.from_string(_page("country").replace('"fr")', f'"{lang}")'), default_timeout=TIMEOUT)
+    at.run()
+    assert at.title[0].value == title
