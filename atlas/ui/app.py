@@ -8,7 +8,7 @@ from atlas import config
 from atlas.maps.assets import ensure_static_files
 from atlas.ui import data
 from atlas.ui.i18n import t
-from atlas.ui.pages import country, explorer, presentation, territory
+from atlas.ui.pages import country, data_quality, explorer, presentation, territory
 
 
 def main() -> None:
@@ -34,4 +34,8 @@ def main() -> None:
         st.Page(presentation.render, title=t("presentation", lang), icon=":material/slideshow:",
                 url_path="presentation"),
     ]
+    # Editing mode only (`atlas serve --edit` or ATLAS_EDIT=1): the default app cannot change data.
+    if config.flag("edit"):
+        pages.append(st.Page(data_quality.render, title=t("data_quality", lang), icon=":material/upload_file:",
+                             url_path="import"))
     st.navigation(pages).run()
