@@ -171,3 +171,28 @@ def test_partner_named_markup_is_text(xss_server, page):
     page.wait_for_timeout(1000)
     assert dialogs == [], f"script ran: {dialogs}"
     assert_offline(page)
+
+
+def test_download_map_and_data_from_profile(server, page, atlas_handle):
+    page.goto(f"{server}/collectivite?id=commune:26198", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Montélimar", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("Exporter la carte et les données").click()
+    page.get_by_role("button", name="Préparer").first.click()
+    button = page.get_by_role("button", name="Télécharger la carte (PDF)")
+    button.wait_for(timeout=120_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    pdf = Path(info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+    page.get_by_role("button", name="Préparer").nth(1).click()
+    button = page.get_by_role("button", name="Télécharger les données (CSV)")
+    button.wait_for(timeout=120_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    lines = [line for line in text.splitlines() if line.strip()]
+    expected = len(atlas_handle.links_frame(Filters(authorities=["commune:26198"])))
+    assert len(lines) == expected + 1, text[:500]  # header + one row per link
+    assert "Montélimar" in text
+    assert_offline(page)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.models import KIND_BY_CODE, THEME_BY_CODE
-from atlas.ui import charts, data, widgets
+from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
 
 ORIGIN_CHOICES = ("auto", "authority", "departement", "region", "france")
@@ -108,6 +108,7 @@ def render() -> None:
                                    dest_level=dest, clickable=True)
             if hit:
                 widgets.apply_filters(widgets.add_to_filters(filters, hit))
+            exports.export_panel(filters, lang, key="explorer", origin=origin, dest=dest)
     with tab_charts:
         if not links.empty:
             left, right = st.columns(2)
