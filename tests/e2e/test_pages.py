@@ -196,3 +196,36 @@ def test_download_map_and_data_from_profile(server, page, atlas_handle):
     assert len(lines) == expected + 1, text[:500]  # header + one row per link
     assert "Montélimar" in text
     assert_offline(page)
+
+
+CLICK_JS = """([lat, lng]) => {
+    for (const k of Object.keys(window)) {
+        let v; try { v = window[k]; } catch (e) { continue; }
+        if (window.L && v instanceof L.Map) {
+            const p = v.latLngToContainerPoint([lat, lng]);
+            const r = v.getContainer().getBoundingClientRect();
+            return {x: r.left + p.x, y: r.top + p.y};
+        }
+    }
+    return null;
+}"""
+
+
+def test_click_on_a_country_filters_by_it(server, page, atlas_handle):
+    page.goto(server, wait_until="domcontentloaded")
+    wait(page, lambda: map_state(page), "the national map")
+    target = None
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            frame.frame_element().scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            target = frame.evaluate(CLICK_JS, [-25.0, 134.0])  # the middle of Australia (clear of the legend)
+            box = frame.frame_element().bounding_box()
+            break
+    assert target, "no Leaflet map found"
+    assert 0 < target["x"] < box["width"] and 0 < target["y"] < box["height"], (target, box)
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    expected = len(atlas_handle.links_frame(Filters(countries=["AU"])))
+    wait(page, lambda: "countries=AU" in page.url, "the URL to carry the clicked country")
+    wait(page, lambda: (t := metric(page, "Liens")) and as_int(t) == expected, f"{expected} links with Australia")
+    assert_offline(page)
