@@ -18,6 +18,7 @@ from atlas.errors import (
     QueryError,
     ReferenceDataError,
 )
+from atlas.ingest import ImportReport, import_file
 from atlas.models import Filters
 
 __all__ = [
@@ -27,9 +28,11 @@ __all__ = [
     "DatabaseNotFoundError",
     "Filters",
     "ImportFileError",
+    "ImportReport",
     "MatchError",
     "QueryError",
     "ReferenceDataError",
+    "import_file",
     "open",
 ]
 __version__ = "0.1.0"

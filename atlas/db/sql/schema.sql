@@ -137,3 +137,48 @@ CREATE TABLE IF NOT EXISTS project_actors (
     role       VARCHAR,
     PRIMARY KEY (project_id, actor_id)
 );
+
+-- ---- Imports (atlas.ingest): review queue, analysts' decisions, names kept from files ---------
+-- Rows of an import that could not be matched without a person: ambiguous homonyms, unknown
+-- names. Each holds the parsed row, replayed once every side of it is decided.
+CREATE TABLE IF NOT EXISTS review_queue (
+    id           VARCHAR PRIMARY KEY,   -- stable: same file, row and side -> same id
+    batch_id     VARCHAR,               -- import batch that queued it
+    file_name    VARCHAR,
+    file_hash    VARCHAR,
+    row_number   INTEGER,
+    side         VARCHAR NOT NULL,      -- french, partner
+    reason       VARCHAR NOT NULL,      -- ambiguous, unmatched
+    detail       VARCHAR,               -- the reason in words
+    raw_value    VARCHAR NOT NULL,      -- the name as written
+    context      VARCHAR,               -- département or country as written
+    decision_key VARCHAR NOT NULL,      -- same value in the same context -> same decision
+    candidates   JSON,                  -- [{id, name, detail, score, lon, lat}]
+    record       JSON,                  -- the parsed row
+    status       VARCHAR NOT NULL DEFAULT 'open',  -- open, resolved, ignored, imported
+    created_at   TIMESTAMP NOT NULL,
+    resolved_at  TIMESTAMP,
+    imported_batch VARCHAR              -- batch that imported the row once decided
+);
+-- An analyst's choice for a value, applied to the queue and to every later import.
+CREATE TABLE IF NOT EXISTS review_decisions (
+    decision_key VARCHAR PRIMARY KEY,
+    side         VARCHAR NOT NULL,      -- french, partner
+    raw_value    VARCHAR NOT NULL,
+    authority_id VARCHAR,               -- chosen authority (commune:…, geonames:…, admin1:…, place:…)
+    name         VARCHAR,               -- for a place typed by coordinates
+    country_iso2 VARCHAR,
+    lon          DOUBLE,
+    lat          DOUBLE,
+    decided_at   TIMESTAMP NOT NULL,
+    note         VARCHAR
+);
+-- Other names of an authority met in imported files: historical names of merged communes, and
+-- partner names as written ("Londres" for London).
+CREATE TABLE IF NOT EXISTS authority_aliases (
+    authority_id VARCHAR NOT NULL,
+    alias        VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,      -- historical, file
+    batch_id     VARCHAR,
+    PRIMARY KEY (authority_id, alias)
+);

@@ -1,0 +1,175 @@
+"""Atomic, serialised writes to the database file, and undo of an import batch.
+
+A writer (import, undo, review decision) takes an exclusive lock on ``<db>.lock``, copies the
+database to a temporary file beside it, works on the copy, checkpoints, closes and moves the copy
+over the original with ``os.replace``. So:
+
+- an import is all or nothing: a failure or a kill leaves the original file untouched (the next
+  writer removes the orphaned copy);
+- readers (the app) are never blocked and never see a half-written file; a
+  :class:`atlas.db.connection.ReadOnlyDatabase` notices the swap and reopens;
+- two writers never interleave: the second waits for the lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from atlas.db.connection import SCHEMA_VERSION
+from atlas.db.sqlfiles import sql
+from atlas.errors import DatabaseError, DatabaseNotFoundError
+
+TEMP_SUFFIX = ".importing"
+#: How long a writer waits for another one to finish (seconds).
+LOCK_TIMEOUT = 300.0
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def _temp_files(db: Path) -> list[Path]:
+    return [p for p in db.parent.glob(f".{db.name}.*{TEMP_SUFFIX}*")]
+
+
+@contextmanager
+def write_lock(db: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Exclusive advisory lock on the sidecar lock file; released when the process dies."""
+    path = lock_path(db)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                    raise DatabaseError(
+                        f"another import, undo or review is writing to {db.name} (process {holder}); "
+                        f"waited {timeout:.0f} s — try again when it has finished") from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+def clean_stale(db: Path) -> list[Path]:
+    """Remove copies left by a killed writer. Only called while holding the lock, so any
+    temporary file present belongs to a dead writer."""
+    removed = []
+    for p in _temp_files(db):
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def check_database(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{db} is not an atlas database (no meta table); build one with `atlas init`") from exc
+    if not row or row[0][0] != SCHEMA_VERSION:
+        raise DatabaseError(f"{db} has schema version {row[0][0] if row else None!r}, expected {SCHEMA_VERSION!r}; "
+                            "rebuild it with `atlas init --force`")
+
+
+def ensure_ingest_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables added after a database was built (review queue…): schema.sql is idempotent."""
+    con.execute(sql("schema"))
+
+
+@dataclass
+class Txn:
+    """An open write: the connection on the copy; set ``commit = False`` to discard it."""
+
+    con: duckdb.DuckDBPyConnection
+    db: Path
+    commit: bool = True
+
+
+@contextmanager
+def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]:
+    """Work on a copy of ``db``; it replaces ``db`` only if the block ends normally with
+    ``txn.commit`` true."""
+    db = Path(db).expanduser().resolve()
+    if not db.exists():
+        raise DatabaseNotFoundError(f"database file not found: {db} (build it first with `atlas init`)")
+    with write_lock(db, timeout):
+        clean_stale(db)
+        tmp = db.with_name(f".{db.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
+        wal = Path(str(db) + ".wal")
+        try:
+            shutil.copyfile(db, tmp)
+            if wal.exists():  # a writer that died before checkpointing left committed data there
+                shutil.copyfile(wal, Path(str(tmp) + ".wal"))
+            # no DuckDB progress bar: the CLI draws its own on stderr
+            con = duckdb.connect(str(tmp))
+            con.execute("SET enable_progress_bar = false")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
+        txn = Txn(con, db)
+        try:
+            check_database(con, db)
+            ensure_ingest_tables(con)
+            yield txn
+            if txn.commit:
+                con.execute("CHECKPOINT")
+            con.close()
+            if txn.commit:
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, db)
+                wal.unlink(missing_ok=True)
+                dir_fd = os.open(db.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        finally:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+@contextmanager
+def read_only(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for dry runs and listings (never blocks writers or readers)."""
+    db = Path(db).expanduser().resolve()
+    if not db.exists():
+        raise DatabaseNotFoundError(f"database file not found: {db} (build it first with `atlas init`)")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot open {db} as a DuckDB database: {exc}") from exc
+    try:
+        check_database(con, db)
+        yield con
+    finally:
+        con.close()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])

@@ -1,0 +1,78 @@
+"""The review queue: list, decide, apply now and in later imports, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from atlas.ingest.batches import undo_batch
+from atlas.ingest.pipeline import import_file
+from atlas.ingest.review import Decision, ReviewError, decide, list_queue
+
+from .conftest import FIXTURES
+
+
+def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_pick_a_candidate_imports_the_row_and_is_remembered(db: Path) -> None:
+    import_file(FIXTURES / "national_export.csv", db)
+    items = list_queue(db)
+    assert [(i["row"], i["side"], i["value"]) for i in items] == [(12, "french", "Saint-Denis")]
+    item = items[0]
+    n = next(k for k, c in enumerate(item["candidates"], 1) if c["id"] == "commune:93066")
+    result = decide(db, [Decision(item["id"][:8], pick=n)])
+    assert result["settled"] == 1 and result["rows"] == 1 and result["links"] == 1
+    assert q(db, "SELECT format FROM import_batches WHERE id = ?", [result["batch_id"]]) == [("review",)]
+    assert q(db, "SELECT count(*) FROM partnerships WHERE fr_id = 'commune:93066' AND partner_id = 'geonames:2467454'") == [(1,)]
+    assert list_queue(db) == []
+    # the decision applies to a later import of another file with the same value
+    report = import_file(FIXTURES / "wikipedia_pairs.csv", db)
+    assert report.french_methods.get("decision") == 1 and not report.ambiguous
+    # undoing the review batch puts the row back to "decided, not imported"
+    undo_batch(db, result["batch_id"])
+    assert q(db, "SELECT status FROM review_queue WHERE id = ?", [item["id"]]) == [("resolved",)]
+
+
+def test_place_a_partner_by_coordinates(db: Path) -> None:
+    import_file(FIXTURES / "annuaire_jumelages.txt", db)
+    item = next(i for i in list_queue(db) if i["value"] == "FRIEDBERG")
+    result = decide(db, [Decision(item["id"], lat=48.356, lon=10.984, name="Friedberg (Bayern)")])
+    assert result["rows"] == 1
+    assert q(db, "SELECT id, geo_precision, lat FROM authorities WHERE id = 'place:DE:friedbergbayern'") == [
+        ("place:DE:friedbergbayern", "manual", 48.356)]
+
+
+def test_ignore_a_row(db: Path) -> None:
+    import_file(FIXTURES / "annuaire_jumelages.txt", db)
+    item = list_queue(db)[0]
+    result = decide(db, [Decision(item["id"], ignore=True)])
+    assert result["rows"] == 0 and list_queue(db) == []
+    assert q(db, "SELECT status FROM review_queue") == [("ignored",)]
+
+
+def test_bad_decisions_are_refused(db: Path) -> None:
+    import_file(FIXTURES / "national_export.csv", db)
+    item = list_queue(db)[0]
+    with pytest.raises(ReviewError, match="has 4 candidate"):
+        decide(db, [Decision(item["id"], pick=9)])
+    with pytest.raises(ReviewError, match="not a French authority id"):
+        decide(db, [Decision(item["id"], authority_id="geonames:2643743")])
+    with pytest.raises(ReviewError, match="coordinates can place a foreign partner only"):
+        decide(db, [Decision(item["id"], lat=1.0, lon=2.0)])
+    with pytest.raises(ReviewError, match="no review item 'zzzz'"):
+        decide(db, [Decision("zzzz", pick=1)])
+    assert len(list_queue(db)) == 1
+
+
+def test_requeue_is_idempotent(db: Path) -> None:
+    import_file(FIXTURES / "national_export.csv", db)
+    import_file(FIXTURES / "national_export.csv", db)
+    assert len(list_queue(db)) == 1
