@@ -106,10 +106,12 @@ def atomic_database(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool = False,
-                   progress: Progress | None = None) -> dict[str, float]:
+                   progress: Progress | None = None,
+                   extra_steps: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> dict[str, float]:
     """Build a new atlas database at ``path``; returns timings and counts.
 
-    Refuses to overwrite an existing file unless ``force`` is true.
+    Refuses to overwrite an existing file unless ``force`` is true. ``extra_steps`` runs on the
+    new database before it is swapped in (the CLI precomputes the importer's gazetteer keys).
     """
     from atlas.reference.gazetteer import load_gazetteer
 
@@ -143,6 +145,8 @@ def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool 
             meta["demo_seed"] = str(seed)
         say("derived tables")
         refresh_derived(con)
+        if extra_steps is not None:
+            extra_steps(con)
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("authorities", "partnerships", "projects", "link_facts")}
