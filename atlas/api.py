@@ -108,6 +108,75 @@ class Atlas:
             out[key] = queries.counts_by(self.db, key).to_dict(orient="records")
         return out
 
+    # ---- flows, maps and exports (implemented in atlas.maps.products) ----------------------------
+    def flows(self, filters: Filters | None = None, origin_level: str = "auto", dest_level: str = "auto", *,
+              colour_by: str | None = None, max_flows: int | None = None) -> pd.DataFrame:
+        """Links matching ``filters`` aggregated to flows between locations (flowmap.gl's model).
+
+        ``origin_level``: authority, epci, departement, region, france; ``dest_level``: authority,
+        admin1, country, zone; "auto" picks the finest pair with at most ``max_flows`` flows
+        (default: the ``max_arcs`` setting). One row per (origin, dest): names, points, n_links,
+        n_projects, amount_eur (project budgets shared among their links), country_iso2, zone and,
+        with ``colour_by`` (theme, sdg, kind, funding), the flow's main ``category``. The levels
+        used are in ``df.attrs["origin_level"]`` and ``df.attrs["dest_level"]``.
+
+        >>> a.flows(atlas.Filters(themes=["eau"]), "region", "country").head()
+        """
+        from atlas.maps.products import MapOptions, flow_result
+
+        opts = MapOptions(origin_level=origin_level, dest_level=dest_level, max_flows=max_flows,
+                          colour_by=colour_by or "zone").checked()
+        result = flow_result(self, filters, opts)
+        df = result.flows.copy()
+        df.attrs.update(origin_level=result.origin_level, dest_level=result.dest_level)
+        return df
+
+    def flow_map(self, filters: Filters | None = None, origin_level: str = "auto", dest_level: str = "auto", *,
+                 magnitude: str = "links", colour_by: str = "zone", view: str = "flows",
+                 max_flows: int | None = None, lang: str | None = None, title: str | None = None,
+                 tiles: bool | None = None, height: str = "100%"):
+        """An interactive folium.Map of the selection that works offline (no tiles, no CDN).
+
+        ``magnitude``: links, projects or amount; ``colour_by``: zone, theme, sdg, kind, funding;
+        ``view``: flows, or a choropleth of links per country ("countries") or per département
+        ("departements"). Show it in a notebook by evaluating it; save it with ``export_map``.
+        """
+        from atlas.maps.products import MapOptions, flow_map
+
+        opts = MapOptions(origin_level=origin_level, dest_level=dest_level, magnitude=magnitude,
+                          colour_by=colour_by, view=view, max_flows=max_flows, lang=lang, title=title, tiles=tiles)
+        return flow_map(self, filters, opts, height=height)[0]
+
+    def export_map(self, filters: Filters | None, path: str | os.PathLike[str], origin_level: str = "auto",
+                   dest_level: str = "auto", *, magnitude: str = "links", colour_by: str = "zone",
+                   view: str = "flows", layout: str = "a4", projection: str = "auto", max_flows: int | None = None,
+                   lang: str | None = None, title: str | None = None) -> Path:
+        """Write the map of a selection; the format follows the extension.
+
+        .html: standalone interactive map (Leaflet inlined, opens from a file with no network);
+        .png (300 dpi), .svg, .pdf: print map with title, filters, legend, source and date, Equal
+        Earth for the world or Lambert-93 for France; ``layout`` "a4" (landscape) or "16:9".
+        """
+        from atlas.maps.products import MapOptions, export_map
+
+        opts = MapOptions(origin_level=origin_level, dest_level=dest_level, magnitude=magnitude,
+                          colour_by=colour_by, view=view, max_flows=max_flows, lang=lang, title=title,
+                          layout=layout, projection=projection)
+        return export_map(self, filters, path, opts)
+
+    def export_data(self, filters: Filters | None, path: str | os.PathLike[str], *, origin_level: str = "authority",
+                    dest_level: str = "authority", magnitude: str = "links", fmt: str | None = None) -> list[Path]:
+        """Write the links of a selection; the format follows the extension.
+
+        .csv, .xlsx (with flowmap "locations"/"flows" sheets), .geojson, .gpkg (layers links and
+        locations), .parquet (GeoParquet); a path without extension is a folder that receives
+        locations.csv + flows.csv for flowmap.blue / flowmap.gl. Returns the files written.
+        """
+        from atlas.maps.products import export_data
+
+        return export_data(self, filters, path, origin_level=origin_level, dest_level=dest_level,
+                           magnitude=magnitude, fmt=fmt)
+
     def authorities(self, french: bool | None = None) -> pd.DataFrame:
         """Authorities in the database (French, foreign or both)."""
         where = "" if french is None else ("WHERE is_french" if french else "WHERE NOT is_french")

@@ -20,7 +20,7 @@ from atlas.errors import AtlasError
 INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
               "demo: cooperation agreements", "demo: projects",
               "demo: European territorial cooperation and humanitarian aid", "demo: inserting rows",
-              "derived tables")
+              "derived tables", "gazetteer name keys for imports")
 
 
 def _err(msg: str) -> None:
@@ -44,8 +44,21 @@ def cmd_init(args: argparse.Namespace) -> int:
         bar.set_postfix_str(message)
         bar.update(1)
 
+    from atlas.ingest.geocode import ensure_gazetteer_keys
+    from atlas.ingest.load import write_lock
+
+    def gazetteer_keys(con) -> None:  # noqa: ANN001 - a DuckDB connection
+        # Name keys of every gazetteer name, used by imports: computed once here, not at the
+        # first import.
+        progress("gazetteer name keys for imports")
+        ensure_gazetteer_keys(con, persist=True)
+
     try:
-        counts = build_database(path, demo=args.demo, seed=args.seed, force=args.force, progress=progress)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The same lock as imports: a rebuild never races an import on the same file.
+        with write_lock(path.resolve()):
+            counts = build_database(path, demo=args.demo, seed=args.seed, force=args.force, progress=progress,
+                                    extra_steps=gazetteer_keys)
     finally:
         bar.close()
     _err(f"built {path} in {counts['seconds']} s ({counts['bytes'] / 1e6:.1f} MB): "
@@ -103,7 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("atlas.ingest.commands", "atlas.maps.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,9 +1,15 @@
-"""Pure builder: links → folium.Map with flows, location totals, base layers and a legend."""
+"""Pure builders: data → folium.Map with flows, location totals, base layers and a legend.
+
+Fast at scale: flows are aggregated first (atlas.geo.flows), at most ``max_flows`` arcs are drawn
+(the rest form an "others" bucket stated in the legend), and every layer is one GeoJSON object
+whose features carry their own style, so the page stays light and the browser draws it in one go.
+Every text from data is HTML-escaped before it reaches a tooltip, popup or legend.
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 
 import folium
 import numpy as np
@@ -11,29 +17,22 @@ import pandas as pd
 
 from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
+from atlas.maps import styles
 from atlas.maps.assets import use_served_assets
-from atlas.maps.layers import Legend, StyledGeoJson, legend_rows, styled_base, tip
-from atlas.models import ZONE_LABELS_EN, ZONES
-
-#: One colour per ministry zone (colour-blind-safe qualitative palette, Okabe–Ito based).
-ZONE_COLOURS: dict[str, str] = {
-    "Europe": "#0072B2",
-    "Afrique du Nord": "#E69F00",
-    "Afrique subsaharienne": "#D55E00",
-    "Proche et Moyen-Orient": "#CC79A7",
-    "Asie": "#009E73",
-    "Amériques": "#8E44AD",
-    "Océanie": "#56B4E9",
-    "Antarctique": "#999999",
-}
-OTHER_COLOUR = "#777777"
+from atlas.maps.layers import Legend, StyledGeoJson, choropleth_geojson, styled_base, tip
+from atlas.maps.styles import OTHER_COLOUR, ZONE_COLOURS  # noqa: F401 - re-exported for callers
 
 LEVEL_WORDS = {
-    "fr": {"authority": "collectivité", "departement": "département", "region": "région", "france": "France",
-           "country": "pays", "zone": "zone"},
-    "en": {"authority": "authority", "departement": "département", "region": "region", "france": "France",
-           "country": "country", "zone": "zone"},
+    "fr": {"authority": "collectivité", "epci": "intercommunalité", "departement": "département",
+           "region": "région", "france": "France", "admin1": "région ou province", "country": "pays",
+           "zone": "zone"},
+    "en": {"authority": "authority", "epci": "inter-municipality", "departement": "département",
+           "region": "region", "france": "France", "admin1": "state or province", "country": "country",
+           "zone": "zone"},
 }
+
+#: Points per arc in the interactive map (enough for a smooth curve at world zoom).
+ARC_POINTS = 24
 
 
 @dataclass(frozen=True)
@@ -45,101 +44,309 @@ class MapInfo:
     n_links: int
     n_flows: int
     n_drawn: int
+    magnitude: str = "links"
+    colour_by: str = "zone"
+    others: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 def _width(n: np.ndarray, n_max: float) -> np.ndarray:
-    """Line width in pixels: 1.5 for a single link, up to 9 for the largest flow (area-like scale)."""
-    if n_max <= 1:
-        return np.full(n.shape, 1.5)
-    return 1.5 + 7.5 * np.sqrt((n - 1) / (n_max - 1))
+    """Line width in pixels: 1.5 for the smallest flow, up to 9 for the largest (area-like scale)."""
+    return styles.width_scale(n, n_max, 1.5, 9.0)
 
 
-def _flow_features(flows: pd.DataFrame, lang: str) -> list[dict]:
+def chevrons(lons: np.ndarray, lats: np.ndarray, at: float = 0.72, size: float = 0.03,
+             min_size: float = 0.08, max_size: float = 1.2) -> np.ndarray:
+    """An arrowhead ("V") on each arc, pointing to the destination: shape (n, 3, 2) lon/lat.
+
+    Drawn at fraction ``at`` of the arc; arms are ``size`` × the arc's length (in degrees,
+    clamped), corrected for the shrinking of longitude degrees with latitude.
+    """
+    n, npts = lons.shape
+    k = int(round(at * (npts - 1)))
+    k0, k1 = max(k - 1, 0), min(k + 1, npts - 1)
+    coslat = np.cos(np.radians(lats[:, k]))
+    dx = (lons[:, k1] - lons[:, k0]) * coslat
+    dy = lats[:, k1] - lats[:, k0]
+    norm = np.hypot(dx, dy)
+    norm[norm == 0] = 1.0
+    ux, uy = dx / norm, dy / norm
+    seg = np.hypot(np.diff(lons, axis=1) * np.cos(np.radians(lats[:, :-1])), np.diff(lats, axis=1)).sum(axis=1)
+    arm = np.clip(seg * size, min_size, max_size)
+    out = np.empty((n, 3, 2))
+    for j, sign in ((0, 1.0), (2, -1.0)):
+        # Rotate the backward direction by ±28° for each arm.
+        c, s = np.cos(np.radians(28.0)), sign * np.sin(np.radians(28.0))
+        bx, by = -ux, -uy
+        rx, ry = bx * c - by * s, bx * s + by * c
+        out[:, j, 0] = lons[:, k] + rx * arm / np.maximum(coslat, 0.05)
+        out[:, j, 1] = lats[:, k] + ry * arm
+    out[:, 1, 0] = lons[:, k]
+    out[:, 1, 1] = lats[:, k]
+    return out
+
+
+def _flow_texts(row, magnitude: str, colour_by: str, lang: str) -> tuple[str, str]:
+    fr = lang == "fr"
+    head = f"{row.origin_name} → {row.dest_name}"
+    counts = (f"{styles.format_value(row.n_links, 'links', lang)} lien(s) · "
+              f"{styles.format_value(row.n_projects, 'projects', lang)} projet(s)" if fr else
+              f"{styles.format_value(row.n_links, 'links', lang)} link(s) · "
+              f"{styles.format_value(row.n_projects, 'projects', lang)} project(s)")
+    amount = getattr(row, "amount_eur", 0.0) or 0.0
+    money = (("Budgets : " if fr else "Budgets: ") + styles.format_value(amount, "amount", lang)) if amount > 0 else ""
+    cat = getattr(row, "category", None) if colour_by != "zone" else row.zone
+    cat_line = (styles.COLOUR_TITLES[colour_by][0 if fr else 1] + " : " if fr else
+                styles.COLOUR_TITLES[colour_by][1] + ": ") + styles.category_label(colour_by, cat, lang)
+    tooltip = tip(head, counts)
+    popup = f"<b>{html.escape(head)}</b><br>" + tip(counts, money, cat_line)
+    return tooltip, popup
+
+
+def flow_features(flows: pd.DataFrame, colours: list[str], widths: np.ndarray, magnitude: str, colour_by: str,
+                  lang: str) -> list[dict]:
+    """GeoJSON features of the arcs (great circles with an arrowhead), largest drawn last."""
     if flows.empty:
         return []
-    npts = 24
     lons, lats, _ = arc_coordinates(flows["origin_lon"].to_numpy(), flows["origin_lat"].to_numpy(),
-                                    flows["dest_lon"].to_numpy(), flows["dest_lat"].to_numpy(), npts=npts)
-    widths = _width(flows["n_links"].to_numpy(dtype=float), float(flows["n_links"].max()))
+                                    flows["dest_lon"].to_numpy(), flows["dest_lat"].to_numpy(), npts=ARC_POINTS)
+    heads = chevrons(lons, lats)
+    lons, lats, heads = np.round(lons, 3), np.round(lats, 3), np.round(heads, 3)
     feats = []
-    fr = lang == "fr"
     for i, row in enumerate(flows.itertuples(index=False)):
-        colour = ZONE_COLOURS.get(row.zone, OTHER_COLOUR)
+        tooltip, popup = _flow_texts(row, magnitude, colour_by, lang)
         # Unwrapped longitudes: Leaflet draws a line past ±180° continuously.
-        coords = [[round(x, 3), round(y, 3)] for x, y in zip(lons[i], lats[i])]
-        text = tip(f"{row.origin_name} → {row.dest_name}",
-                   (f"{row.n_links} lien(s), {row.n_projects} projet(s)" if fr
-                    else f"{row.n_links} link(s), {row.n_projects} project(s)"))
-        feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                      "properties": {"style": {"color": colour, "weight": round(float(widths[i]), 2),
-                                               "opacity": 0.55, "lineCap": "round"},
-                                     "tip": text}})
-    return feats
+        line = np.column_stack([lons[i], lats[i]]).tolist()
+        feats.append({"type": "Feature",
+                      "geometry": {"type": "MultiLineString", "coordinates": [line, heads[i].tolist()]},
+                      "properties": {"style": {"color": colours[i], "weight": round(float(widths[i]), 2),
+                                               "opacity": 0.6, "lineCap": "round", "lineJoin": "round"},
+                                     "tip": tooltip, "pop": popup}})
+    return feats[::-1]
 
 
-def _total_features(totals: pd.DataFrame, lang: str) -> list[dict]:
+def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float = 16.0) -> list[dict]:
+    """Proportional circles of location totals (outgoing for French places, incoming for partners)."""
     if totals.empty:
         return []
-    feats = []
-    t_max = float(max(totals["outgoing"].max(), totals["incoming"].max(), 1))
     fr = lang == "fr"
-    for row in totals.itertuples(index=False):
-        total = row.outgoing + row.incoming
-        radius = 2.5 + 14.0 * math.sqrt(total / t_max)
-        french = row.side == "fr"
-        text = tip(row.name, (f"{total} lien(s)" if fr else f"{total} link(s)"))
+    value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
+    radius = styles.radius_scale(value, float(value.max()), 2.5, r_max)
+    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
+    feats = []
+    order = np.argsort(-value, kind="stable")  # small circles on top of large ones
+    for i in order:
+        row = totals.iloc[i]
+        french = row["side"] == "fr"
+        word = ("sortants" if french else "entrants") if fr else ("outgoing" if french else "incoming")
+        text = tip(str(row["name"]), f"{styles.format_value(value[i], magnitude, lang)} {unit} {word}")
         feats.append({"type": "Feature",
-                      "geometry": {"type": "Point", "coordinates": [round(row.lon, 4), round(row.lat, 4)]},
-                      "properties": {"style": {"radius": round(radius, 1), "color": "#1f2937" if french else "#374151",
-                                               "weight": 1, "fillColor": "#1d4ed8" if french else "#f59e0b",
-                                               "fillOpacity": 0.75},
+                      "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 4),
+                                                                    round(float(row["lat"]), 4)]},
+                      "properties": {"style": {"radius": round(float(radius[i]), 1), "color": "#ffffff",
+                                               "weight": 1, "fillColor": styles.FR_FILL if french else styles.PARTNER_FILL,
+                                               "fillOpacity": 0.8},
                                      "tip": text}})
     return feats
+
+
+def base_map(height: str = "100%", tiles: bool = False, departements: bool = True, regions: bool = True) -> folium.Map:
+    """An offline map with the countries, régions and départements base layers."""
+    m = folium.Map(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
+                   world_copy_jump=False, height=height)
+    use_served_assets(m)
+    if tiles:  # needs a network: off by default (setting ATLAS_TILES)
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
+    StyledGeoJson(styled_base("countries", 0.08, {"color": styles.LAND_EDGE, "weight": 0.6,
+                                                  "fillColor": styles.LAND, "fillOpacity": 0.0 if tiles else 1.0}),
+                  "countries").add_to(m)
+    if departements:
+        StyledGeoJson(styled_base("departements", 0.01, {"color": "#c4c9d1", "weight": 0.4, "fill": False}),
+                      "departements", interactive=False).add_to(m)
+    if regions:
+        StyledGeoJson(styled_base("regions", 0.01, {"color": "#9aa1ab", "weight": 0.9, "fill": False}),
+                      "regions", interactive=False).add_to(m)
+    return m
+
+
+def _fit(m: folium.Map, lats: np.ndarray, lons: np.ndarray) -> None:
+    lats, lons = lats[np.isfinite(lats)], lons[np.isfinite(lons)]
+    if lats.size == 0:
+        return
+    lat0, lat1 = float(lats.min()), float(lats.max())
+    lon0, lon1 = float(lons.min()), float(lons.max())
+    # A single place: open around it rather than at maximum zoom.
+    pad = 0.5 if (lat1 - lat0) < 1 and (lon1 - lon0) < 1 else 0.0
+    m.fit_bounds([[lat0 - pad, lon0 - pad], [lat1 + pad, lon1 + pad]], padding=(24, 24))
+
+
+def _legend_html(items: list[tuple[str, str]], title: str, widths: list[tuple[float, str]],
+                 footer_lines: list[str]) -> str:
+    """Legend HTML: colour rows, line-width samples, footer lines; every label escaped here."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{html.escape(c)};'
+        f'vertical-align:middle;margin-right:6px"></span>{html.escape(label)}</div>'
+        for c, label in items)
+    width_rows = "".join(
+        f'<div><span style="display:inline-block;width:26px;height:{max(1.0, w):.1f}px;background:#4b5563;'
+        f'vertical-align:middle;margin-right:6px;border-radius:2px"></span>{html.escape(label)}</div>'
+        for w, label in widths)
+    circles = (f'<div style="margin-top:3px"><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+               f'background:{styles.FR_FILL};margin-right:4px"></span>'
+               f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+               f'background:{styles.PARTNER_FILL};margin-right:6px"></span></div>')
+    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{html.escape(line)}</div>'
+                   for line in footer_lines if line)
+    return (f"<b>{html.escape(title)}</b>{rows}<div style='margin-top:5px'></div>{width_rows}"
+            f"{circles}{foot}")
+
+
+def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, n_links: int,
+                    max_flows: int = 3000, lang: str = "fr", demo: bool = False, height: str = "100%",
+                    magnitude: str = "links", colour_by: str = "zone", tiles: bool = False,
+                    title: str | None = None, subtitle: str | None = None, source: str | None = None
+                    ) -> tuple[folium.Map, MapInfo]:
+    """A folium map of aggregated ``flows`` (atlas.geo.flows) that works offline.
+
+    The ``max_flows`` largest flows by ``magnitude`` are drawn; the rest form an "others" bucket
+    whose totals the legend states. Circles show every location's total (also the others').
+    """
+    fr = lang == "fr"
+    col = fl.magnitude_column(magnitude)
+    drawn, others = fl.top_flows(flows, max_flows, magnitude) if len(flows) else (flows, {"n_flows": 0})
+    totals = fl.location_totals(flows, magnitude)
+    if len(totals) > max_flows:  # keep the page light: the largest locations only
+        value = totals["outgoing"] + totals["incoming"]
+        totals = totals.loc[value.sort_values(ascending=False).index[:max_flows]]
+
+    m = base_map(height, tiles=tiles)
+    palette: dict = {}
+    vmax = float(drawn[col].max()) if len(drawn) else 0.0
+    if len(drawn):
+        cats = drawn["category"].to_numpy(dtype=object) if colour_by != "zone" and "category" in drawn else \
+            drawn["zone"].to_numpy(dtype=object)
+        colours, palette = styles.flow_colours(colour_by, cats, drawn[col].to_numpy(dtype=float))
+        widths = _width(drawn[col].to_numpy(dtype=float), vmax)
+        StyledGeoJson({"type": "FeatureCollection",
+                       "features": flow_features(drawn, colours, widths, magnitude, colour_by, lang)}, "flows").add_to(m)
+        StyledGeoJson({"type": "FeatureCollection", "features": total_features(totals, magnitude, lang)},
+                      "totals").add_to(m)
+        _fit(m, np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()]),
+             np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()]))
+
+    words = LEVEL_WORDS["fr" if fr else "en"]
+    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
+    width_items = [(float(_width(np.array([v]), vmax)[0]), f"{styles.format_value(v, magnitude, lang)} {unit}")
+                   for v in styles.nice_steps(vmax)] if vmax > 0 else []
+    footer = [
+        (f"{n_links} liens · flux {words[origin_level]} → {words[dest_level]}" if fr
+         else f"{n_links} links · flows {words[origin_level]} → {words[dest_level]}"),
+        ("Cercles : total par lieu (bleu : France, orange : partenaires)" if fr
+         else "Circles: total per place (blue: France, orange: partners)"),
+    ]
+    if others.get("n_flows"):
+        footer.append(f"+ {others['n_flows']} petits flux non tracés ({others['n_links']} liens)" if fr
+                      else f"+ {others['n_flows']} smaller flows not drawn ({others['n_links']} links)")
+    if subtitle:
+        footer.insert(0, subtitle)
+    if source:
+        footer.append(source)
+    if demo:
+        footer.append("DONNÉES DE DÉMONSTRATION" if fr else "DEMONSTRATION DATA")
+    legend_title = styles.COLOUR_TITLES[colour_by][0 if fr else 1]
+    body = _legend_html(styles.legend_items(colour_by, palette, lang), legend_title, width_items, footer)
+    if title:
+        body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" + body
+    # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
+    style = f"<style>.leaflet-container{{background:{styles.SEA}}}</style>"
+    Legend(style + body).add_to(m)
+    info = MapInfo(origin_level, dest_level, int(n_links), len(flows), len(drawn), magnitude, colour_by, others)
+    m.get_root().html.add_child(folium.Element(
+        f"<script>window.atlasMapInfo = {{flows: {len(drawn)}, links: {int(n_links)}}};</script>"))
+    return m, info
 
 
 def build_flow_map(links: pd.DataFrame, *, origin_level: str = "auto", dest_level: str = "auto",
                    max_flows: int = 1500, lang: str = "fr", demo: bool = False,
-                   height: str = "100%") -> tuple[folium.Map, MapInfo]:
+                   height: str = "100%", magnitude: str = "links", colour_by: str = "zone",
+                   tiles: bool = False, title: str | None = None, subtitle: str | None = None,
+                   source: str | None = None) -> tuple[folium.Map, MapInfo]:
     """A folium map of ``links`` (the frame of atlas.db.queries.links) that works offline.
 
     Levels "auto" pick the finest aggregation with at most ``max_flows`` flows. Above that, the
     largest flows are drawn and the rest are counted in the legend.
     """
-    if origin_level == "auto" or dest_level == "auto":
-        auto_o, auto_d = fl.choose_levels(links, max_flows) if len(links) else ("authority", "authority")
-        origin_level = auto_o if origin_level == "auto" else origin_level
-        dest_level = auto_d if dest_level == "auto" else dest_level
-    flows = fl.aggregate(links, origin_level, dest_level)
-    drawn = flows.head(max_flows)
-    totals = fl.location_totals(drawn)
+    if colour_by not in fl.COLOUR_BY:
+        raise ValueError(f"colour_by must be one of {fl.COLOUR_BY}, got {colour_by!r}")
+    fl.magnitude_column(magnitude)
+    if len(links):
+        ends, fr_idx, pa_idx = fl.ends_from_links(links)
+        origin_level, dest_level = fl.resolve_levels(origin_level, dest_level, ends, fr_idx, pa_idx, max_flows)
+    else:
+        origin_level = "authority" if origin_level == "auto" else origin_level
+        dest_level = "authority" if dest_level == "auto" else dest_level
+    flows = fl.aggregate(links, origin_level, dest_level, colour_by=None if colour_by == "zone" else colour_by)
+    return render_flow_map(flows, origin_level=origin_level, dest_level=dest_level, n_links=len(links),
+                           max_flows=max_flows, lang=lang, demo=demo, height=height, magnitude=magnitude,
+                           colour_by=colour_by, tiles=tiles, title=title, subtitle=subtitle, source=source)
 
-    m = folium.Map(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
-                   world_copy_jump=False, height=height)
-    use_served_assets(m)
-    StyledGeoJson(styled_base("countries", 0.08, {"color": "#9ca3af", "weight": 0.6, "fillColor": "#eef0f3",
-                                                  "fillOpacity": 1.0}), "countries").add_to(m)
-    StyledGeoJson(styled_base("departements", 0.01, {"color": "#b8bec8", "weight": 0.4, "fill": False}),
-                  "departements", interactive=False).add_to(m)
-    if len(drawn):
-        StyledGeoJson({"type": "FeatureCollection", "features": _flow_features(drawn, lang)}, "flows").add_to(m)
-        StyledGeoJson({"type": "FeatureCollection", "features": _total_features(totals, lang)}, "totals").add_to(m)
-        lats = np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()])
-        lons = np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()])
-        m.fit_bounds([[float(np.nanmin(lats)), float(np.nanmin(lons))],
-                      [float(np.nanmax(lats)), float(np.nanmax(lons))]], padding=(20, 20))
 
+#: Sequential classes of the choropleth (light to dark blue, ColorBrewer Blues).
+CHOROPLETH_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
+
+def choropleth_classes(values: np.ndarray, n: int = 5) -> np.ndarray:
+    """Upper bounds of ``n`` quantile classes of the positive values (fewer when values repeat)."""
+    v = np.asarray(values, dtype=float)
+    v = v[v > 0]
+    if v.size == 0:
+        return np.array([1.0])
+    bounds = np.unique(np.quantile(v, np.linspace(0, 1, n + 1)[1:]))
+    return np.ceil(bounds)
+
+
+def build_choropleth(values: dict[str, float], level: str = "country", *, lang: str = "fr", height: str = "100%",
+                     title: str | None = None, legend_title: str | None = None, source: str | None = None,
+                     magnitude: str = "links", demo: bool = False) -> folium.Map:
+    """Counts per country (ISO alpha-2 keys) or per département (INSEE keys) as a choropleth."""
+    if level not in ("country", "departement"):
+        raise ValueError(f"choropleth level must be 'country' or 'departement', got {level!r}")
     fr = lang == "fr"
-    zones_present = [z for z in ZONES if z in set(drawn["zone"].dropna())] if len(drawn) else []
-    items = [(ZONE_COLOURS[z], z if fr else ZONE_LABELS_EN[z]) for z in zones_present]
-    words = LEVEL_WORDS["fr" if fr else "en"]
-    footer = (f"{len(links)} liens · flux {words[origin_level]} → {words[dest_level]}" if fr
-              else f"{len(links)} links · flows {words[origin_level]} → {words[dest_level]}")
-    if len(flows) > len(drawn):
-        footer += (f" · {len(drawn)} plus gros flux sur {len(flows)}" if fr
-                   else f" · largest {len(drawn)} of {len(flows)} flows")
-    if demo:
-        footer += " · DONNÉES DE DÉMONSTRATION" if fr else " · DEMONSTRATION DATA"
-    # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
-    style = "<style>.leaflet-container{background:#dce8f2}</style>"
-    Legend(style + legend_rows(items, "Zone du partenaire" if fr else "Partner's zone", footer)).add_to(m)
-    return m, MapInfo(origin_level, dest_level, len(links), len(flows), len(drawn))
+    m = base_map(height, departements=level != "departement", regions=True)
+    bounds = choropleth_classes(np.array(list(values.values()), dtype=float))
+    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
+    style_of: dict[str, dict] = {}
+    tips: dict[str, str] = {}
+    from atlas.maps.layers import simplified_shapes
+
+    name, tol = ("countries", 0.08) if level == "country" else ("departements", 0.01)
+    labels = {code: label for code, label, _g in simplified_shapes(name, tol)}
+    for code, value in values.items():
+        if not value or value <= 0:
+            continue
+        k = int(np.searchsorted(bounds, value, side="left"))
+        colour = CHOROPLETH_COLOURS[min(k, len(CHOROPLETH_COLOURS) - 1) if len(bounds) > 1 else 3]
+        style_of[str(code)] = {"color": "#6b7280", "weight": 0.6, "fillColor": colour, "fillOpacity": 0.9}
+        tips[str(code)] = tip(labels.get(str(code), str(code)), f"{styles.format_value(value, magnitude, lang)} {unit}")
+    default = {"color": "#b8bec8", "weight": 0.5, "fillColor": "#fafafa" if level == "departement" else styles.LAND,
+               "fillOpacity": 1.0}
+    StyledGeoJson(choropleth_geojson(name, tol, style_of, tips, default), f"choropleth-{level}").add_to(m)
+    lower = [0.0] + list(bounds[:-1])
+    items = []
+    for i, (lo, hi) in enumerate(zip(lower, bounds)):
+        colour = CHOROPLETH_COLOURS[min(i, len(CHOROPLETH_COLOURS) - 1)]
+        items.append((colour, f"{styles.format_value(lo + 1, magnitude, lang)} – "
+                              f"{styles.format_value(hi, magnitude, lang)}"))
+    footer = [source or "", ("DONNÉES DE DÉMONSTRATION" if fr else "DEMONSTRATION DATA") if demo else ""]
+    head = legend_title or ((f"{unit.capitalize()} par pays" if level == "country" else f"{unit.capitalize()} par département")
+                            if fr else (f"{unit.capitalize()} per country" if level == "country" else f"{unit.capitalize()} per département"))
+    rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
+                   f'vertical-align:middle;margin-right:6px;border:1px solid #9ca3af"></span>{html.escape(lbl)}</div>'
+                   for c, lbl in items)
+    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{html.escape(x)}</div>' for x in footer if x)
+    body = (f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" if title else "")
+    Legend(f"<style>.leaflet-container{{background:{styles.SEA}}}</style>{body}<b>{html.escape(head)}</b>{rows}{foot}").add_to(m)
+    if level == "departement":
+        m.fit_bounds([[41.2, -5.3], [51.2, 9.7]])
+    else:
+        m.fit_bounds([[-50, -140], [72, 160]])
+    return m

@@ -32,6 +32,7 @@ class StyledGeoJson(MacroElement):
             pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style || {}); },
             onEachFeature: function (f, layer) {
                 if (f.properties.tip) { layer.bindTooltip(f.properties.tip, {sticky: true}); }
+                if (f.properties.pop) { layer.bindPopup(f.properties.pop, {maxWidth: 320}); }
             }
         });
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -66,11 +67,15 @@ def feature(geometry: shapely.Geometry, style: dict[str, Any], tooltip: str | No
 
 
 @cache
-def base_geojson(name: str, tolerance: float) -> str:
-    """Polygons of a reference layer as compact GeoJSON text (simplified, 3 decimals)."""
+def simplified_shapes(name: str, tolerance: float) -> tuple[tuple[str, str, str], ...]:
+    """(code, label, geometry as GeoJSON text) of a reference layer, simplified, 3 decimals.
+
+    The code is the ISO alpha-2 code for countries and the INSEE code for régions and départements.
+    """
     shapes = loaders.read_shapes(name)
     label = "name_fr" if "name_fr" in shapes.columns else "name"
-    feats = []
+    code = "iso2" if "iso2" in shapes.columns else "code"
+    out = []
     for row in shapes.itertuples():
         geom = row.geometry
         # Antarctica reaches the pole, which Web Mercator cannot draw (a band across the map),
@@ -81,9 +86,27 @@ def base_geojson(name: str, tolerance: float) -> str:
         geom = shapely.set_precision(geom, 0.001)
         if geom.is_empty:
             continue
-        feats.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geom)),
-                      "properties": {"tip": html.escape(str(getattr(row, label)))}})
-    return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"), ensure_ascii=False)
+        out.append((str(getattr(row, code)), str(getattr(row, label)), shapely.to_geojson(geom)))
+    return tuple(out)
+
+
+@cache
+def base_geojson(name: str, tolerance: float) -> str:
+    """Polygons of a reference layer as compact GeoJSON text (simplified, 3 decimals)."""
+    feats = [f'{{"type":"Feature","geometry":{geom},"properties":{{"tip":{json.dumps(html.escape(label), ensure_ascii=False)}}}}}'
+             for _code, label, geom in simplified_shapes(name, tolerance)]
+    return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
+
+
+def choropleth_geojson(name: str, tolerance: float, styles: dict[str, dict[str, Any]], tips: dict[str, str],
+                       default_style: dict[str, Any]) -> str:
+    """A reference layer with one style and one (already escaped) tooltip per code."""
+    feats = []
+    for code, label, geom in simplified_shapes(name, tolerance):
+        style = json.dumps(styles.get(code, default_style), separators=(",", ":"))
+        text = json.dumps(tips.get(code, html.escape(label)), ensure_ascii=False)
+        feats.append(f'{{"type":"Feature","geometry":{geom},"properties":{{"style":{style},"tip":{text}}}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
 
 
 def styled_base(name: str, tolerance: float, style: dict[str, Any]) -> str:

@@ -30,9 +30,19 @@ SELECT s.fr_id, s.partner_id, NULL::VARCHAR, s.id, s.kind, s.since, s.until, s.s
        []::VARCHAR[], []::INTEGER[], []::VARCHAR[]
 FROM partnerships s;
 
+-- Dense integer key of every authority, in id order: flow aggregation (atlas.geo.flows) works on
+-- these keys with numpy instead of hashing text ids, and since link_facts is sorted by
+-- (fr_id, partner_id), (fr_key, partner_key) is sorted too, so distinct links are found in one pass.
+CREATE OR REPLACE TABLE authority_keys AS
+SELECT (row_number() OVER (ORDER BY id) - 1)::INTEGER AS key, id FROM authorities;
+-- Dense integer key of every project, for distinct counts in numpy (-1 in link_facts: a partnership).
+CREATE OR REPLACE TABLE project_keys AS
+SELECT (row_number() OVER (ORDER BY id) - 1)::INTEGER AS key, id FROM projects;
+
 -- Links joined to both ends and to the partner's country: what every filter query reads.
 CREATE OR REPLACE TABLE link_facts AS
 SELECT a.*,
+       kf.key AS fr_key, kp.key AS partner_key, coalesce(kj.key, -1)::INTEGER AS project_key,
        f.level AS fr_level, f.name AS fr_name, f.departement AS fr_departement, f.region AS fr_region,
        f.lon AS fr_lon, f.lat AS fr_lat,
        -- SIREN of the French authority's EPCI (an EPCI carries its own): the EPCI flow level.
@@ -46,8 +56,25 @@ SELECT a.*,
 FROM activities a
 JOIN authorities f ON f.id = a.fr_id
 JOIN authorities p ON p.id = a.partner_id
+JOIN authority_keys kf ON kf.id = a.fr_id
+JOIN authority_keys kp ON kp.id = a.partner_id
+LEFT JOIN project_keys kj ON kj.id = a.project_id
 LEFT JOIN countries c ON c.iso2 = p.country_iso2
 ORDER BY a.fr_id, a.partner_id;
+
+-- One row per link with additive magnitudes and the columns of link-level filters (geography,
+-- level, authority): national and territorial flow maps read this table when no project-level
+-- filter (theme, SDG, kind, funding, years, status) applies. Stored in link order, like link_facts.
+CREATE OR REPLACE TABLE link_rollup AS
+SELECT fr_key, partner_key,
+       count(project_id)::INTEGER AS n_projects,
+       coalesce(sum(budget_share_eur), 0)::DOUBLE AS amount,
+       any_value(fr_id) AS fr_id, any_value(fr_level) AS fr_level, any_value(fr_region) AS fr_region,
+       any_value(fr_departement) AS fr_departement, any_value(country_iso2) AS country_iso2,
+       any_value(zone) AS zone
+FROM link_facts
+GROUP BY fr_key, partner_key
+ORDER BY fr_key, partner_key;
 
 -- Public view: one row per French authority × partner authority.
 CREATE OR REPLACE VIEW links AS

@@ -1,0 +1,152 @@
+"""Data exports of a selection: CSV, XLSX, GeoJSON, GeoPackage, GeoParquet and flowmap CSV pairs.
+
+- The format comes from the file extension (.csv, .xlsx, .geojson, .gpkg, .parquet); a path
+  without extension (a folder) receives ``locations.csv`` + ``flows.csv``, the layout
+  flowmap.blue and flowmap.gl read (locations: id,name,lat,lon; flows: origin,dest,count).
+- Spreadsheet formula injection is neutralised in CSV and XLSX: a text cell starting with
+  = + - @ (or a tab / carriage return) gets a leading apostrophe, so no spreadsheet runs it.
+- Geometry is WGS84 (EPSG:4326): great-circle lines for links, points for locations. Lists
+  (themes, SDGs…) are written as "a; b" text except in GeoParquet, which keeps them as lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+#: Export formats by file extension.
+FORMATS: dict[str, str] = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson",
+                           ".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet"}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_of(path: str | Path, fmt: str | None = None) -> str:
+    """Export format for ``path``: explicit ``fmt``, else the extension; no extension = flowmap folder."""
+    if fmt:
+        if fmt not in set(FORMATS.values()) | {"flowmap"}:
+            raise ValueError(f"unknown export format {fmt!r}; expected one of "
+                             f"{sorted(set(FORMATS.values()) | {'flowmap'})}")
+        return fmt
+    path = Path(path)
+    if path.suffix == "":
+        return "flowmap"
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(f"cannot tell the export format of {path.name!r}: use one of "
+                         f"{', '.join(sorted(FORMATS))}, or a folder name for flowmap CSV files") from None
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of ``df`` (and its column names) neutralised."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def flatten_lists(df: pd.DataFrame) -> pd.DataFrame:
+    """List columns as "a; b" text (for formats without list types)."""
+    out = df.copy()
+    for col in out.columns:
+        if col == "geometry":
+            continue
+        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+            out[col] = out[col].map(lambda v: "; ".join(str(x) for x in v)
+                                    if isinstance(v, (list, tuple, np.ndarray)) else v)
+    return out
+
+
+def flowmap_tables(flows: pd.DataFrame, magnitude_col: str = "n_links") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(locations, flows) in flowmap.blue / flowmap.gl layout from aggregated flows."""
+    o = flows[["origin", "origin_name", "origin_lat", "origin_lon"]].set_axis(["id", "name", "lat", "lon"], axis=1)
+    d = flows[["dest", "dest_name", "dest_lat", "dest_lon"]].set_axis(["id", "name", "lat", "lon"], axis=1)
+    locations = pd.concat([o, d], ignore_index=True).drop_duplicates("id", ignore_index=True)
+    locations["lat"] = locations["lat"].round(5)
+    locations["lon"] = locations["lon"].round(5)
+    out = pd.DataFrame({"origin": flows["origin"], "dest": flows["dest"], "count": flows[magnitude_col]})
+    return locations, out
+
+
+def write_flowmap(folder: str | Path, flows: pd.DataFrame, magnitude_col: str = "n_links") -> list[Path]:
+    """Write ``locations.csv`` and ``flows.csv`` (flowmap.blue / flowmap.gl) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    locations, out = flowmap_tables(flows, magnitude_col)
+    paths = [folder / "locations.csv", folder / "flows.csv"]
+    neutralise_frame(locations).to_csv(paths[0], index=False, encoding="utf-8")
+    neutralise_frame(out).to_csv(paths[1], index=False, encoding="utf-8")
+    return paths
+
+
+def _locations_gdf(flows: pd.DataFrame, magnitude_col: str) -> gpd.GeoDataFrame:
+    from atlas.geo.flows import location_totals
+
+    col = {"n_links": "links", "n_projects": "projects", "amount_eur": "amount"}.get(magnitude_col, "links")
+    totals = location_totals(flows, col)
+    return gpd.GeoDataFrame(totals, geometry=gpd.points_from_xy(totals["lon"], totals["lat"]), crs=4326)
+
+
+def write_data(links: gpd.GeoDataFrame, path: str | Path, *, flows: pd.DataFrame | None = None,
+               fmt: str | None = None, about: dict[str, str] | None = None,
+               magnitude_col: str = "n_links") -> list[Path]:
+    """Write a selection: ``links`` (atlas.Atlas.links) and optionally its aggregated ``flows``.
+
+    Returns the files written. ``about`` (title, filters, source, date…) goes into the XLSX
+    "about" sheet and GeoPackage/GeoParquet metadata.
+    """
+    path = Path(path)
+    kind = format_of(path, fmt)
+    if kind == "flowmap":
+        if flows is None:
+            raise ValueError("flowmap export needs aggregated flows")
+        return write_flowmap(path, flows, magnitude_col)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plain = pd.DataFrame(flatten_lists(links.drop(columns="geometry", errors="ignore")))
+    if kind == "csv":
+        neutralise_frame(plain).to_csv(path, index=False, encoding="utf-8")
+    elif kind == "xlsx":
+        _write_xlsx(path, plain, flows, about or {}, magnitude_col)
+    elif kind == "geojson":
+        gdf = gpd.GeoDataFrame(flatten_lists(links), geometry="geometry", crs=links.crs or 4326)
+        if path.exists():
+            path.unlink()
+        gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    elif kind == "gpkg":
+        gdf = gpd.GeoDataFrame(flatten_lists(links), geometry="geometry", crs=links.crs or 4326)
+        if path.exists():
+            path.unlink()  # a fresh file: no stale layers from an earlier export
+        # Lines split at the antimeridian are MultiLineStrings: one geometry type per layer.
+        gdf.to_file(path, layer="links", driver="GPKG", engine="pyogrio", promote_to_multi=True)
+        if flows is not None and len(flows):
+            _locations_gdf(flows, magnitude_col).to_file(path, layer="locations", driver="GPKG", engine="pyogrio")
+    elif kind == "parquet":
+        gdf = gpd.GeoDataFrame(links, geometry="geometry", crs=links.crs or 4326)
+        gdf.to_parquet(path, index=False)
+    return [path]
+
+
+def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, about: dict[str, str],
+                magnitude_col: str) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        neutralise_frame(links).to_excel(xl, sheet_name="links", index=False)
+        if flows is not None and len(flows):
+            locations, out = flowmap_tables(flows, magnitude_col)
+            # The two sheets flowmap.blue reads from a spreadsheet.
+            neutralise_frame(locations).to_excel(xl, sheet_name="locations", index=False)
+            neutralise_frame(out).to_excel(xl, sheet_name="flows", index=False)
+        meta = pd.DataFrame({"key": list(about), "value": [str(v) for v in about.values()]})
+        neutralise_frame(meta).to_excel(xl, sheet_name="about", index=False)
