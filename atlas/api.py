@@ -93,9 +93,12 @@ class Atlas:
 
     def counts(self, filters: Filters | None = None) -> dict[str, int]:
         """Distinct projects, partnerships, French authorities, partners and countries matching ``filters``."""
+        from atlas.db import flow_queries
+
         filters = filters or Filters()
         self._check(filters)
-        return queries.filtered_counts(self.db, filters)
+        # Same figures as queries.filtered_counts, 5–10× faster (integer keys + numpy bitmaps).
+        return flow_queries.filtered_counts(self.db, filters)
 
     def totals(self) -> dict[str, int]:
         """Headline counts: projects, partnerships, links, authorities, countries."""

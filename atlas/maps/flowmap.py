@@ -19,7 +19,7 @@ from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
 from atlas.maps.assets import use_served_assets
-from atlas.maps.layers import Legend, StyledGeoJson, choropleth_geojson, styled_base, tip
+from atlas.maps.layers import Legend, MetricScale, StyledGeoJson, choropleth_geojson, styled_base, tip
 from atlas.maps.styles import OTHER_COLOUR, ZONE_COLOURS  # noqa: F401 - re-exported for callers
 
 LEVEL_WORDS = {
@@ -151,9 +151,10 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
 
 def base_map(height: str = "100%", tiles: bool = False, departements: bool = True, regions: bool = True) -> folium.Map:
     """An offline map with the countries, régions and départements base layers."""
-    m = folium.Map(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=True,
+    m = folium.Map(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
                    world_copy_jump=False, height=height)
     use_served_assets(m)
+    MetricScale().add_to(m)
     if tiles:  # needs a network: off by default (setting ATLAS_TILES)
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
     StyledGeoJson(styled_base("countries", 0.08, {"color": styles.LAND_EDGE, "weight": 0.6,
@@ -258,7 +259,7 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
         body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" + body
     # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
     style = f"<style>.leaflet-container{{background:{styles.SEA}}}</style>"
-    Legend(style + body).add_to(m)
+    Legend(style + body, lang=lang).add_to(m)
     info = MapInfo(origin_level, dest_level, int(n_links), len(flows), len(drawn), magnitude, colour_by, others)
     m.get_root().html.add_child(folium.Element(
         f"<script>window.atlasMapInfo = {{flows: {len(drawn)}, links: {int(n_links)}}};</script>"))

@@ -124,15 +124,19 @@ class Legend(MacroElement):
         <div class="atlas-legend" style="position:absolute; z-index:9999; {{ this.position }};
              background:rgba(255,255,255,0.92); padding:8px 10px; border-radius:6px;
              font:13px/1.35 system-ui, sans-serif; box-shadow:0 1px 4px rgba(0,0,0,0.3); max-width:260px;">
+        <details open><summary style="cursor:pointer; color:#555; font-size:11px">{{ this.summary }}</summary>
         {{ this.html_body }}
+        </details>
         </div>
         {% endmacro %}
         """
     )
 
-    def __init__(self, html_body: str, position: str = "bottom:24px; left:12px") -> None:
+    def __init__(self, html_body: str, position: str = "bottom:24px; left:12px", lang: str = "fr") -> None:
         super().__init__()
         self._name = "Legend"
+        # Collapsible: on a small screen the legend must not hide the map.
+        self.summary = "Légende" if lang == "fr" else "Legend"
         self.html_body = html_body
         self.position = position
 
@@ -150,3 +154,19 @@ def legend_rows(items: list[tuple[str, str]], title: str, footer: str = "") -> s
 
 def raw_element(html_text: str) -> Element:
     return Element(html_text)
+
+
+class MetricScale(MacroElement):
+    """A metric-only scale bar (folium's control_scale also shows miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
