@@ -487,12 +487,8 @@ def choose_levels(links: pd.DataFrame, max_flows: int) -> tuple[str, str]:
     return choose_levels_for(ends, fr_idx, pa_idx, max_flows)
 
 
-def resolve_levels(origin_level: str, dest_level: str, ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray,
-                   max_flows: int) -> tuple[str, str]:
-    """Replace "auto" levels: the finest pair (keeping a level that is set) within ``max_flows``."""
-    if origin_level != "auto" and dest_level != "auto":
-        check_levels(origin_level, dest_level)
-        return origin_level, dest_level
+def level_candidates(origin_level: str, dest_level: str) -> tuple[tuple[str, str], ...]:
+    """Level pairs to try, finest first, keeping a level that is set (not "auto")."""
     if origin_level != "auto":
         candidates = tuple((origin_level, d) for d in DEST_LEVELS)
     elif dest_level != "auto":
@@ -500,6 +496,16 @@ def resolve_levels(origin_level: str, dest_level: str, ends: Ends, fr_idx: np.nd
     else:
         candidates = AUTO_LEVELS
     check_levels(*candidates[0])
+    return candidates
+
+
+def resolve_levels(origin_level: str, dest_level: str, ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray,
+                   max_flows: int) -> tuple[str, str]:
+    """Replace "auto" levels: the finest pair (keeping a level that is set) within ``max_flows``."""
+    if origin_level != "auto" and dest_level != "auto":
+        check_levels(origin_level, dest_level)
+        return origin_level, dest_level
+    candidates = level_candidates(origin_level, dest_level)
     if fr_idx.size == 0:
         return candidates[0]
     return choose_levels_for(ends, fr_idx, pa_idx, max_flows, candidates)
@@ -658,13 +664,7 @@ def query_flows(db, filters, origin_level: str = "auto", dest_level: str = "auto
         first = link_starts(fk, pk, len(ends.partner))
         w_projects = arrays["is_project"]  # boolean: counted without a float copy
     if origin_level == "auto" or dest_level == "auto":
-        if origin_level != "auto":
-            candidates = tuple((origin_level, d) for d in DEST_LEVELS)
-        elif dest_level != "auto":
-            candidates = tuple((o, dest_level) for o in ORIGIN_LEVELS)
-        else:
-            candidates = AUTO_LEVELS
-        check_levels(*candidates[0])
+        candidates = level_candidates(origin_level, dest_level)
         if fk.size:
             # Levels are chosen on the links (one row each), not on the activity rows.
             links_only = first.all()
