@@ -22,10 +22,11 @@ DATA_FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-offic
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def map_file(path: str, version: int, filters: Filters, fmt: str, origin: str, dest: str, layout: str,
-             lang: str, title: str | None) -> bytes:
+             lang: str, title: str | None, colour_by: str = "zone", magnitude: str = "links") -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         out = data.handle(path).export_map(filters, Path(tmp) / f"carte.{fmt}", origin_level=origin,
-                                           dest_level=dest, layout=layout, lang=lang, title=title)
+                                           dest_level=dest, layout=layout, lang=lang, title=title,
+                                           colour_by=colour_by, magnitude=magnitude)
         return Path(out).read_bytes()
 
 
@@ -44,7 +45,7 @@ def data_file(path: str, version: int, filters: Filters, fmt: str) -> tuple[byte
 
 
 def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", dest: str = "auto",
-                 title: str | None = None) -> None:
+                 title: str | None = None, colour_by: str = "zone", magnitude: str = "links") -> None:
     """Two rows: map export and data export of ``filters``."""
     path = data.db_path()
     version = data.db_version(path)
@@ -57,7 +58,8 @@ def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", de
         if c3.button(t("prepare", lang), key=f"{key}_map_go"):
             with st.spinner(t("preparing", lang)):
                 st.session_state[f"{key}_map_bytes"] = (
-                    map_file(path, version, filters, fmt, origin, dest, layout, lang, title), fmt, filters)
+                    map_file(path, version, filters, fmt, origin, dest, layout, lang, title, colour_by, magnitude),
+                    fmt, filters)
         ready = st.session_state.get(f"{key}_map_bytes")
         # A file made for other filters is not offered: the download always matches the view.
         if ready and ready[2] == filters:

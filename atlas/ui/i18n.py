@@ -22,6 +22,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_table": {"fr": "Tableau", "en": "Table"},
     "origin_level": {"fr": "Origine des flux", "en": "Flows from"},
     "dest_level": {"fr": "Destination des flux", "en": "Flows to"},
+    "colour_by": {"fr": "Couleur", "en": "Colour"},
+    "magnitude": {"fr": "Épaisseur", "en": "Width"},
     "auto": {"fr": "Automatique", "en": "Automatic"},
     "click_hint": {"fr": "Cliquez sur un pays ou un département pour filtrer.",
                    "en": "Click a country or a département to filter by it."},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas.geo.flows import MAGNITUDES
+from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
 from atlas.models import KIND_BY_CODE, THEME_BY_CODE
 from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
@@ -96,19 +98,24 @@ def render() -> None:
         if links.empty:
             st.warning(t("no_links", lang))
         else:
-            c1, c2, c3 = st.columns([1, 1, 2])
+            c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
             origin = c1.selectbox(t("origin_level", lang), ORIGIN_CHOICES, key="origin_level",
                                   format_func=lambda v: _level_label(v, lang))
             dest = c2.selectbox(t("dest_level", lang), DEST_CHOICES, key="dest_level",
                                 format_func=lambda v: _level_label(v, lang))
-            c3.caption(t("click_hint", lang))
-            if c3.button(t("add_to_story", lang), key="add_to_story"):
+            colour = c3.selectbox(t("colour_by", lang), list(COLOUR_TITLES), key="colour_by",
+                                  format_func=lambda v: COLOUR_TITLES[v][0 if lang == "fr" else 1])
+            magnitude = c4.selectbox(t("magnitude", lang), list(MAGNITUDES), key="magnitude",
+                                     format_func=lambda v: MAGNITUDE_WORDS[v][0 if lang == "fr" else 1].capitalize())
+            c5.caption(t("click_hint", lang))
+            if c5.button(t("add_to_story", lang), key="add_to_story"):
                 _add_to_story(filters, origin, dest, lang)
             hit = widgets.flow_map(links, lang, demo, key="explorer_map", origin_level=origin,
-                                   dest_level=dest, clickable=True)
+                                   dest_level=dest, clickable=True, colour_by=colour, magnitude=magnitude)
             if hit:
                 widgets.apply_filters(widgets.add_to_filters(filters, hit))
-            exports.export_panel(filters, lang, key="explorer", origin=origin, dest=dest)
+            exports.export_panel(filters, lang, key="explorer", origin=origin, dest=dest, colour_by=colour,
+                                 magnitude=magnitude)
     with tab_charts:
         if not links.empty:
             left, right = st.columns(2)
