@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from atlas import config
@@ -22,8 +24,6 @@ def main() -> None:
         st.radio(t("language", st.session_state["lang"]), ["fr", "en"], key="lang", horizontal=True,
                  format_func=lambda code: {"fr": "Français", "en": "English"}[code])
     lang = st.session_state["lang"]
-    import os
-
     if not os.path.exists(data.db_path()):
         st.error(t("no_db", lang))
         st.stop()

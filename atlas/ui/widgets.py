@@ -15,14 +15,12 @@ from atlas.models import (FUNDING_BY_CODE, FUNDINGS, KIND_BY_CODE, KINDS, LEVEL_
                           STATUSES, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES, Filters)
 from atlas.ui import data
 from atlas.ui.i18n import t
-from atlas.ui.state import filters_from_params, params_from_filters
+from atlas.ui.state import LIST_FIELDS, filters_from_params, params_from_filters
 
 STATUS_LABELS = {code: (fr, en) for code, fr, en in STATUSES}
 
-#: Widget key of each list field of Filters.
-FILTER_KEYS = {"themes": "f_themes", "countries": "f_countries", "sdgs": "f_sdgs", "zones": "f_zones",
-               "regions": "f_regions", "departements": "f_departements", "levels": "f_levels",
-               "kinds": "f_kinds", "funding": "f_funding", "status": "f_status"}
+#: Widget key of each list field of Filters that has a widget (authorities come from the URL only).
+FILTER_KEYS = {name: f"f_{name}" for name in LIST_FIELDS if name != "authorities"}
 
 
 def md_escape(text: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from atlas.ingest.countries import CountryResolver
-from atlas.ingest.normalize import has_markup, is_formula
-from atlas.ingest.records import ParseResult, RowError
+from atlas.ingest.normalize import clean_text, has_markup, is_formula
+from atlas.ingest.records import ParseResult, RowError, Skip
 
 #: Fields that name an authority or an actor: markup there rejects the row.
 NAME_FIELDS = frozenset({"fr_name", "partner_name", "fr_others", "actors", "city1", "city2"})
@@ -55,3 +56,25 @@ class DuplicateGuard:
             return self._seen[key]
         self._seen[key] = row
         return None
+
+
+def clean_rows(result: ParseResult, rows: list[list], start: int, colmap: dict[int, str], labels: dict[str, str],
+               describe: Callable[[dict[str, str]], str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, cleaned cells) of every data row from ``start`` (0-based) that is not blank,
+    has no formula or markup in it and repeats no earlier row; each of those is counted or
+    reported in ``result`` here. ``describe`` names a duplicate row in its skip message."""
+    dupes = DuplicateGuard()
+    for idx in range(start, len(rows)):
+        raw = rows[idx]
+        cells = {f: clean_text(raw[i]) if i < len(raw) else "" for i, f in colmap.items()}
+        if not any(cells.values()):
+            continue
+        row = idx + 1
+        result.rows_read += 1
+        if not check_cells(result, row, cells, labels):
+            continue
+        earlier = dupes.first_seen(row, list(cells.values()))
+        if earlier is not None:
+            result.skips.append(Skip(row, f"duplicate of row {earlier}", describe(cells)))
+            continue
+        yield row, cells

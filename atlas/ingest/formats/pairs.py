@@ -9,9 +9,9 @@ sides are French, and a pair already listed the other way round.
 from __future__ import annotations
 
 from atlas.ingest.countries import FRENCH_TERRITORIES
-from atlas.ingest.formats.common import DuplicateGuard, ParseOptions, check_cells
+from atlas.ingest.formats.common import ParseOptions, clean_rows
 from atlas.ingest.headers import map_pair_headers
-from atlas.ingest.normalize import ValueProblem, clean_text, fold, parse_coordinate, parse_year
+from atlas.ingest.normalize import ValueProblem, fold, parse_coordinate, parse_year
 from atlas.ingest.readers import Sheet
 from atlas.ingest.records import FrenchRef, ParseResult, PartnerRef, Record, RowError, Skip
 
@@ -70,21 +70,8 @@ def parse_pairs(sheet: Sheet, opts: ParseOptions) -> ParseResult | None:
         colmap, start = layout, 0
     labels = {f: (rows[0][i] if start else f) for i, f in colmap.items()}
     result = ParseResult(format="pairs", columns={labels[f]: f for f in colmap.values()})
-    dupes = DuplicateGuard()
     seen_pairs: dict[tuple[str, str, str, str], int] = {}
-    for idx in range(start, len(rows)):
-        raw = rows[idx]
-        c = {f: clean_text(raw[i]) if i < len(raw) else "" for i, f in colmap.items()}
-        if not any(c.values()):
-            continue
-        row = idx + 1
-        result.rows_read += 1
-        if not check_cells(result, row, c, labels):
-            continue
-        earlier = dupes.first_seen(row, list(c.values()))
-        if earlier is not None:
-            result.skips.append(Skip(row, f"duplicate of row {earlier}", f"{c['city1']} – {c['city2']}"))
-            continue
+    for row, c in clean_rows(result, rows, start, colmap, labels, lambda c: f"{c['city1']} – {c['city2']}"):
         sides = []
         bad = False
         for n in ("1", "2"):

@@ -9,8 +9,8 @@ co-funding, associated actors. Column names are recognised by synonyms (atlas.in
 from __future__ import annotations
 
 from atlas import models
-from atlas.ingest.formats.common import DuplicateGuard, ParseOptions, check_cells
-from atlas.ingest.normalize import (ValueProblem, clean_text, has_markup, parse_amount, parse_coordinate,
+from atlas.ingest.formats.common import ParseOptions, clean_rows
+from atlas.ingest.normalize import (ValueProblem, has_markup, parse_amount, parse_coordinate,
                                     parse_insee, parse_period, parse_siren, parse_year, split_multi, strip_markup)
 from atlas.ingest.readers import Sheet
 from atlas.ingest.records import FrenchRef, ParseResult, PartnerRef, Record, RowError, Skip
@@ -49,21 +49,9 @@ def parse_projects(sheet: Sheet, header_idx: int, colmap: dict[int, str], opts: 
     header = sheet.rows[header_idx]
     labels = {f: header[i] or f for i, f in colmap.items()}
     result = ParseResult(format=fmt, columns={header[i]: f for i, f in colmap.items()})
-    dupes = DuplicateGuard()
     default_kind = opts.kind or "cooperation_decentralisee"
-    for idx in range(header_idx + 1, len(sheet.rows)):
-        raw = sheet.rows[idx]
-        cells = {f: clean_text(raw[i]) if i < len(raw) else "" for i, f in colmap.items()}
-        if not any(cells.values()):
-            continue
-        row = idx + 1
-        result.rows_read += 1
-        if not check_cells(result, row, cells, labels):
-            continue
-        earlier = dupes.first_seen(row, list(cells.values()))
-        if earlier is not None:
-            result.skips.append(Skip(row, f"duplicate of row {earlier}", cells.get("fr_name") or cells.get("partner_name", "")))
-            continue
+    for row, cells in clean_rows(result, sheet.rows, header_idx + 1, colmap, labels,
+                                 lambda c: c.get("fr_name") or c.get("partner_name", "")):
         record = _record(result, row, cells, labels, opts, default_kind)
         if record is not None:
             result.records.append(record)
