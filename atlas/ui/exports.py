@@ -44,26 +44,38 @@ def data_file(path: str, version: int, filters: Filters, fmt: str) -> tuple[byte
         return buf.getvalue(), "liens.zip"
 
 
+def _request(state_key: str, *spec) -> None:
+    """Button callback: record what to prepare.
+
+    A callback runs before the script, so the request survives a run interrupted by another
+    rerun (the map component reporting its first state, say); a bare ``if st.button(...)`` would
+    lose the click then.
+    """
+    st.session_state[state_key] = spec
+
+
 def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", dest: str = "auto",
                  title: str | None = None, colour_by: str = "zone", magnitude: str = "links") -> None:
     """Two rows: map export and data export of ``filters``."""
     path = data.db_path()
     version = data.db_version(path)
-    with st.expander(t("exports", lang)):
+    with st.expander(t("exports", lang), key=f"{key}_exports"):
         c1, c2, c3, c4 = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
         fmt = c1.selectbox(t("map_format", lang), list(MAP_FORMATS), key=f"{key}_map_fmt",
                            format_func=str.upper)
         layout = c2.selectbox(t("layout", lang), ["a4", "16:9"], key=f"{key}_layout",
                               format_func=lambda v: {"a4": "A4", "16:9": "16:9"}[v])
-        if c3.button(t("prepare", lang), key=f"{key}_map_go"):
-            with st.spinner(t("preparing", lang)):
-                st.session_state[f"{key}_map_bytes"] = (
-                    map_file(path, version, filters, fmt, origin, dest, layout, lang, title, colour_by, magnitude),
-                    fmt, filters)
+        spec = (filters, fmt, layout, origin, dest, lang, title, colour_by, magnitude)
+        c3.button(t("prepare", lang), key=f"{key}_map_go", on_click=_request, args=(f"{key}_map_request", *spec))
         ready = st.session_state.get(f"{key}_map_bytes")
+        if st.session_state.get(f"{key}_map_request") == spec and (not ready or ready[0] != spec):
+            with c3, st.spinner(t("preparing", lang)):
+                ready = st.session_state[f"{key}_map_bytes"] = (
+                    spec, map_file(path, version, filters, fmt, origin, dest, layout, lang, title,
+                                   colour_by, magnitude))
         # A file made for other filters is not offered: the download always matches the view.
-        if ready and ready[2] == filters:
-            content, ready_fmt, _ = ready
+        if ready and ready[0][0] == filters:
+            (_, ready_fmt, *_), content = ready
             c4.download_button(t("download_map", lang).format(fmt=ready_fmt.upper()), content,
                                file_name=f"atlas-carte.{ready_fmt}", mime=MAP_FORMATS[ready_fmt],
                                key=f"{key}_map_dl")
@@ -71,12 +83,14 @@ def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", de
         dfmt = d1.selectbox(t("data_format", lang), list(DATA_FORMATS), key=f"{key}_data_fmt",
                             format_func=lambda v: {"csv": "CSV", "xlsx": "Excel (XLSX)", "geojson": "GeoJSON",
                                                    "gpkg": "GeoPackage (QGIS)", "parquet": "GeoParquet"}[v])
-        if d2.button(t("prepare", lang), key=f"{key}_data_go"):
-            with st.spinner(t("preparing", lang)):
-                st.session_state[f"{key}_data_bytes"] = (*data_file(path, version, filters, dfmt), dfmt, filters)
+        dspec = (filters, dfmt)
+        d2.button(t("prepare", lang), key=f"{key}_data_go", on_click=_request, args=(f"{key}_data_request", *dspec))
         ready = st.session_state.get(f"{key}_data_bytes")
-        if ready and ready[3] == filters:
-            content, name, ready_fmt, _ = ready
+        if st.session_state.get(f"{key}_data_request") == dspec and (not ready or ready[0] != dspec):
+            with d2, st.spinner(t("preparing", lang)):
+                ready = st.session_state[f"{key}_data_bytes"] = (dspec, *data_file(path, version, filters, dfmt))
+        if ready and ready[0][0] == filters:
+            (_, ready_fmt), content, name = ready
             d3.download_button(t("download_data", lang).format(fmt=Path(name).suffix.lstrip(".").upper()),
                                content, file_name=f"atlas-{name}",
                                mime="application/zip" if name.endswith(".zip") else DATA_FORMATS[ready_fmt],

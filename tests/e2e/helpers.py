@@ -78,3 +78,19 @@ def assert_offline(page) -> None:
     assert blocked == [], "requests that needed the network (aborted):\n" + "\n".join(blocked)
 
 
+
+
+def wait_visible(page, locator, what: str, timeout: float = TIMEOUT_S):
+    """Wait for ``locator``; on timeout, fail with what the page shows (errors, alerts, buttons)."""
+    try:
+        locator.wait_for(timeout=timeout * 1000)
+        return locator
+    except Exception as exc:
+        if "Timeout" not in type(exc).__name__:
+            raise
+    shown = page.evaluate("""() => {
+        const pick = sel => [...document.querySelectorAll(sel)].map(e => e.innerText.trim()).filter(Boolean);
+        return {errors: pick('[data-testid="stException"], [data-testid="stAlert"]'),
+                buttons: pick('button'), running: !!document.querySelector('[data-testid="stStatusWidget"]')};
+    }""")
+    pytest.fail(f"timed out after {timeout} s waiting for {what}; the page shows {shown}")

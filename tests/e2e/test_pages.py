@@ -14,7 +14,7 @@ import pytest
 from atlas.db.build import refresh_derived
 from atlas.models import Filters
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import ARTIFACTS, as_int, assert_offline, map_state, metric, wait
+from tests.e2e.helpers import ARTIFACTS, as_int, assert_offline, map_state, metric, wait, wait_visible
 
 pytestmark = pytest.mark.e2e
 
@@ -178,16 +178,16 @@ def test_download_map_and_data_from_profile(server, page, atlas_handle):
     page.get_by_role("heading", name="Montélimar", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Exporter la carte et les données").click()
     page.get_by_role("button", name="Préparer").first.click()
-    button = page.get_by_role("button", name="Télécharger la carte (PDF)")
-    button.wait_for(timeout=120_000)
+    button = wait_visible(page, page.get_by_role("button", name="Télécharger la carte (PDF)"),
+                          "the PDF download button", timeout=120)
     with page.expect_download(timeout=60_000) as info:
         button.click()
     pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
     page.get_by_role("button", name="Préparer").nth(1).click()
-    button = page.get_by_role("button", name="Télécharger les données (CSV)")
-    button.wait_for(timeout=120_000)
+    button = wait_visible(page, page.get_by_role("button", name="Télécharger les données (CSV)"),
+                          "the CSV download button", timeout=120)
     with page.expect_download(timeout=60_000) as info:
         button.click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")

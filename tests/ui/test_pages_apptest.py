@@ -93,3 +93,41 @@ def test_country_page_speaks_both_languages(db_env, lang, title):
     at = AppTest.from_string(_page("country").replace('"fr")', f'"{lang}")'), default_timeout=TIMEOUT)
     at.run()
     assert at.title[0].value == title
+
+
+EXPORT_PANEL = """
+import streamlit as st
+from atlas.models import Filters
+from atlas.ui import exports
+countries = st.session_state.get("countries", ["SN"])
+exports.export_panel(Filters(countries=countries), "fr", key="t")
+"""
+
+
+def _downloads(at: AppTest) -> list:
+    return at.get("download_button")
+
+
+def test_export_panel_prepares_on_request_and_only_for_the_view(db_env, atlas_handle):
+    at = AppTest.from_string(EXPORT_PANEL, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert _downloads(at) == []  # nothing is made before it is asked for
+    at.selectbox(key="t_data_fmt").set_value("csv")
+    at.button(key="t_data_go").click().run()
+    assert not at.exception, at.exception
+    assert len(_downloads(at)) == 1
+    request = at.session_state["t_data_request"]
+    assert request[1] == "csv" and request[0] == Filters(countries=["SN"])
+    (_, fmt), content, name = at.session_state["t_data_bytes"]
+    expected = len(atlas_handle.links_frame(Filters(countries=["SN"])))
+    assert fmt == "csv" and name.endswith(".csv")
+    assert len([ln for ln in content.decode("utf-8-sig").splitlines() if ln.strip()]) == expected + 1
+
+    at.run()  # a later rerun (a map reporting its state, say) neither loses nor remakes the file
+    assert len(_downloads(at)) == 1
+    assert at.session_state["t_data_bytes"][1] is content
+
+    at.session_state["countries"] = ["ML"]  # another view: the Senegal file is not offered
+    at.run()
+    assert _downloads(at) == []
