@@ -203,8 +203,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction, default_db: str) -> None:  # type: ignore[type-arg]
     """Add the import subcommands to the `atlas` parser."""
     p = sub.add_parser("import", help="import a file (project table, pair list, twinning directory, template)",
-                       description="Import a CSV/XLSX/ODS/text file. The database changes all at once or not at all.")
-    p.add_argument("file", help="file to import (.csv, .txt, .xlsx, .ods)")
+                       description="Import a CSV/XLSX/XLS/ODS/text file. The database changes all at once or not at all.")
+    p.add_argument("file", help="file to import (.csv, .txt, .xlsx, .xls, .ods)")
     p.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detected)")
     p.add_argument("--db", default=default_db, help=f"database file (default: {default_db})")
     p.add_argument("--dry-run", action="store_true", help="match and report, write nothing")

@@ -1,4 +1,4 @@
-"""Read a file into rows of text cells: CSV (encoding and delimiter detected), XLSX, ODS, text.
+"""Read a file into rows of text cells: CSV (encoding and delimiter detected), XLSX, XLS (Excel 97-2003), ODS, text.
 
 Every reader returns plain strings, so format parsers never see Excel types: integers written as
 floats ("31555.0") come back as "31555", dates as ISO dates. File-level problems (empty, binary,
@@ -53,7 +53,7 @@ class RawFile:
     path: Path
     data: bytes
     sha256: str
-    kind: str  # text, xlsx, ods
+    kind: str  # text, xlsx, xls, ods
     text: str | None = None
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -67,12 +67,12 @@ def load_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: st
     """Read ``path``, refuse empty, oversized and binary files, decode text."""
     path = Path(path)
     if not path.exists():
-        raise ImportFileError(f"{path}: no such file (expected a CSV, XLSX, ODS or text file)")
+        raise ImportFileError(f"{path}: no such file (expected a CSV, XLSX, XLS, ODS or text file)")
     if path.is_dir():
         raise ImportFileError(f"{path} is a folder, expected a file")
     size = path.stat().st_size
     if size == 0:
-        raise ImportFileError(f"{path.name} is empty (0 bytes); expected a CSV, XLSX, ODS or text file with rows")
+        raise ImportFileError(f"{path.name} is empty (0 bytes); expected a CSV, XLSX, XLS, ODS or text file with rows")
     if size > max_bytes:
         raise ImportFileError(
             f"{path.name} is {size / 1e6:.1f} MB, above the import limit of {max_bytes / 1e6:.0f} MB; "
@@ -81,12 +81,11 @@ def load_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, encoding: st
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"PK\x03\x04"):
         return RawFile(path, data, digest, _zip_kind(path, data))
-    if data.startswith(_OLE2):
-        raise ImportFileError(
-            f"{path.name} is a legacy Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that")
+    if data.startswith(_OLE2):  # legacy Excel 97-2003 (.xls); a Word .doc is refused when read
+        return RawFile(path, data, digest, "xls")
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise ImportFileError(f"{path.name} is {what}, not a table; expected a CSV, XLSX, ODS or text file")
+            raise ImportFileError(f"{path.name} is {what}, not a table; expected a CSV, XLSX, XLS, ODS or text file")
     text, used = decode_text(data, encoding, path.name)
     return RawFile(path, data, digest, "text", text=text, encoding=used)
 
@@ -122,7 +121,7 @@ def decode_text(data: bytes, encoding: str | None = None, name: str = "file") ->
         return data.decode("utf-16"), "utf-16"
     head = data[:65536]
     if b"\x00" in head:
-        raise ImportFileError(f"{name} is a binary file (it holds NUL bytes); expected a CSV, XLSX, ODS or text file")
+        raise ImportFileError(f"{name} is a binary file (it holds NUL bytes); expected a CSV, XLSX, XLS, ODS or text file")
     for enc in ("utf-8", "cp1252", "latin-1"):
         try:
             text = data.decode(enc)
@@ -258,6 +257,27 @@ def read_ods(raw: RawFile) -> list[Sheet]:
     return sheets
 
 
+def read_xls(raw: RawFile) -> list[Sheet]:
+    """Every sheet of a legacy Excel 97-2003 workbook (.xls), through calamine.
+
+    The values the spreadsheet computed are read (an .xls file always caches them), so formulas
+    never reach the parser as '=…'.
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw.data))
+        sheets = []
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name, _pad([[cell_text(v) for v in r] for r in rows])))
+    except Exception as exc:  # calamine raises its own error types for damaged or non-Excel files
+        raise ImportFileError(
+            f"{raw.name} is an OLE2 compound file but cannot be read as an Excel 97-2003 (.xls) workbook "
+            f"({exc}); expected a CSV, XLSX, XLS, ODS or text file") from None
+    return sheets
+
+
 def read_sheets(raw: RawFile, delimiter: str | None = None) -> list[Sheet]:
     """The tables of a file: one for CSV, one per sheet for spreadsheets.
 
@@ -265,6 +285,8 @@ def read_sheets(raw: RawFile, delimiter: str | None = None) -> list[Sheet]:
     """
     if raw.kind == "xlsx":
         return read_xlsx(raw)
+    if raw.kind == "xls":
+        return read_xls(raw)
     if raw.kind == "ods":
         return read_ods(raw)
     assert raw.text is not None

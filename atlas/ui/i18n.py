@@ -81,7 +81,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit_mode_note": {"fr": "Mode édition : les imports modifient la base de données.",
                        "en": "Editing mode: imports change the database."},
     "import_file": {"fr": "Importer un fichier", "en": "Import a file"},
-    "import_upload": {"fr": "Fichier (CSV, TXT, XLSX, ODS)", "en": "File (CSV, TXT, XLSX, ODS)"},
+    "import_upload": {"fr": "Fichier (CSV, TXT, XLSX, XLS, ODS)", "en": "File (CSV, TXT, XLSX, XLS, ODS)"},
     "import_format": {"fr": "Format", "en": "Format"},
     "format_auto": {"fr": "Détection automatique", "en": "Detect automatically"},
     "format_projects": {"fr": "Tableau de projets (export d'atlas)", "en": "Project table (atlas export)"},

@@ -16,7 +16,7 @@ from .conftest import BAD, FIXTURES, counts, digest
     ("empty.csv", r"empty.csv is empty \(0 bytes\)"),
     ("binary.csv", r"binary.csv is a PNG image, not a table"),
     ("nul_bytes.txt", r"binary file \(it holds NUL bytes\)"),
-    ("legacy.xls", r"legacy Excel 97-2003 \(.xls\) workbook; save it as .xlsx or CSV"),
+    ("damaged.xls", r"damaged.xls is an OLE2 compound file but cannot be read as an Excel 97-2003 \(.xls\)"),
     ("damaged.xlsx", r"looks like a ZIP archive \(XLSX/ODS\) but is damaged"),
     ("not_a_workbook.xlsx", r"cannot recognise the format of not_a_workbook.xlsx.*expected a project table"),
     ("wrong_format.csv", r"cannot recognise the format of wrong_format.csv \(first row: 'date', 'temperature'"),

@@ -28,6 +28,7 @@ def rows(db: Path, query: str, params: list | None = None) -> list[tuple]:
     ("national_export.csv", "projects", 9, 9),
     ("regional_network.xlsx", "projects", 0, 6),
     ("regional_network.ods", "projects", 0, 6),
+    ("regional_network.xls", "projects", 0, 6),
     ("wikipedia_pairs.csv", "pairs", 15, 0),
     ("pairs_fr_noheader.csv", "pairs", 10, 0),
     ("annuaire_jumelages.txt", "directory", 11, 0),
@@ -85,6 +86,8 @@ def test_same_file_twice_adds_nothing(db: Path) -> None:
 def test_same_links_from_another_file_are_not_duplicated(db: Path) -> None:
     import_file(FIXTURES / "regional_network.xlsx", db)
     report = import_file(FIXTURES / "regional_network.ods", db)
+    assert report.nothing_new and report.already_present == 6
+    report = import_file(FIXTURES / "regional_network.xls", db)
     assert report.nothing_new and report.already_present == 6
 
 

@@ -53,6 +53,22 @@ def test_ods_reads_like_xlsx() -> None:
     assert [r[:4] for r in ods[2:]] == [r[:4] for r in xlsx[2:]]
 
 
+def test_xls_reads_like_xlsx() -> None:
+    xls_sheets = read_sheets(load_file(FIXTURES / "regional_network.xls"))
+    assert [s.name for s in xls_sheets] == ["Projets", "Notes"]
+    xls = xls_sheets[0].rows
+    xlsx = read_sheets(load_file(FIXTURES / "regional_network.xlsx"))[0].rows
+    assert xls[0][0] == "Réseau régional multi-acteurs — projets 2016-2023"
+    assert xls[2:] == xlsx[2:]  # same cells, numbers and dates as text alike
+
+
+def test_damaged_xls_is_refused_when_read() -> None:
+    raw = load_file(BAD / "damaged.xls")
+    with pytest.raises(ImportFileError, match=r"damaged.xls is an OLE2 compound file but cannot be read as an "
+                                              r"Excel 97-2003 \(.xls\) workbook .*expected a CSV, XLSX, XLS"):
+        read_sheets(raw)
+
+
 def test_xlsx_formulas_without_cached_values_stay_formulas(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
@@ -67,7 +83,7 @@ def test_xlsx_formulas_without_cached_values_stay_formulas(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("name,match", [
     ("empty.csv", "is empty"), ("binary.csv", "PNG image"), ("nul_bytes.txt", "binary file"),
-    ("legacy.xls", r"legacy Excel 97-2003 \(.xls\)"), ("damaged.xlsx", "damaged"),
+    ("damaged.xlsx", "damaged"),
 ])
 def test_files_that_are_not_tables(name: str, match: str) -> None:
     with pytest.raises(ImportFileError, match=match):

@@ -48,7 +48,7 @@ def _import_section(lang: str, path: str) -> None:
     from atlas.ingest import import_file
 
     st.subheader(t("import_file", lang))
-    upload = st.file_uploader(t("import_upload", lang), type=["csv", "tsv", "txt", "xlsx", "ods"], key="import_upload")
+    upload = st.file_uploader(t("import_upload", lang), type=["csv", "tsv", "txt", "xlsx", "xls", "ods"], key="import_upload")
     fmt = st.selectbox(t("import_format", lang), FORMATS, key="import_format",
                        format_func=lambda f: t("format_" + f, lang))
     c1, c2 = st.columns(2)
