@@ -57,6 +57,24 @@ def test_csv_and_xlsx_neutralise_formula_injection(atlas_handle, tmp_path):
     assert [c.value for c in wb["flows"][1]] == ["origin", "dest", "count"]
 
 
+def test_xlsx_reopens_with_every_link_and_typed_cells(atlas_handle, tmp_path, n_links):
+    atlas_handle.export_data(OCCITANIE, tmp_path / "occ.xlsx")
+    frame = pd.read_excel(tmp_path / "occ.xlsx", sheet_name="links", engine="openpyxl")
+    links = atlas_handle.links_frame(OCCITANIE)
+    assert len(frame) == n_links
+    assert frame["fr_id"].tolist() == links["fr_id"].tolist()
+    assert pd.api.types.is_integer_dtype(frame["first_year"])  # numbers stay numbers, not text
+    assert frame["partner_lon"].round(6).tolist() == links["partner_lon"].round(6).tolist()
+    expected = ["; ".join(v) if len(v) else None for v in links["themes"]]  # lists as "a; b" text
+    assert [None if pd.isna(v) else v for v in frame["themes"]] == expected
+    about = pd.read_excel(tmp_path / "occ.xlsx", sheet_name="about", engine="openpyxl")
+    assert set(about.columns) == {"key", "value"} and len(about) > 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "occ.xlsx")["links"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref  # header kept in view, filterable
+
+
 def test_geopackage_reopens_with_rows_and_crs(atlas_handle, tmp_path, n_links):
     paths = atlas_handle.export_data(OCCITANIE, tmp_path / "occ.gpkg")
     layers = {name for name, _g in pyogrio.list_layers(paths[0])}
