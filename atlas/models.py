@@ -33,6 +33,7 @@ LEVEL_LABELS: dict[str, tuple[str, str]] = {
     "commune": ("Commune", "Municipality"),
     "place": ("Ville ou localité", "City or town"),
     "admin1": ("Région ou province", "State or province"),
+    "country": ("Pays (sans collectivité nommée)", "Country (no authority named)"),
 }
 
 

@@ -194,6 +194,16 @@ class PartnerGeocoder:
                           admin1=i, wikidata=w, lon=lon, lat=lat, geo_precision="admin1")
                 for i, cc, n, nf, w, lon, lat in rows}
 
+    def country_entity(self, iso2: str) -> Entity:
+        """A partner that is a whole country (no local authority named), at the country's point."""
+        lon, lat = self.countries.points.get(iso2, (None, None))
+        name = self.countries.names[iso2]
+        return Entity(id=f"country:{iso2}", level="country", name=name, name_fr=name, country_iso2=iso2,
+                      is_french=False, lon=lon, lat=lat, geo_precision="country")
+
+    def _country_cand(self, iso2: str) -> Candidate:
+        return self._cand(self.country_entity(iso2))
+
     def manual_entity(self, name: str, iso2: str, lon: float, lat: float, precision: str) -> Entity:
         """A partner placed by coordinates (file or analyst): a stable id from country and name."""
         return Entity(id=f"place:{iso2}:{name_key(name)}", level="place", name=name.strip(), country_iso2=iso2,
@@ -203,6 +213,8 @@ class PartnerGeocoder:
         aid = d.get("authority_id") or ""
         if aid.startswith("geonames:"):
             return self._places([int(aid.split(":", 1)[1])]).get(int(aid.split(":", 1)[1]))
+        if aid.startswith("country:") and aid.split(":", 1)[1] in self.countries.names:
+            return self.country_entity(aid.split(":", 1)[1])
         if aid.startswith("admin1:"):
             return self._admin1s([aid.split(":", 1)[1]]).get(aid.split(":", 1)[1])
         if d.get("lon") is not None and d.get("lat") is not None and d.get("country_iso2"):
@@ -224,7 +236,15 @@ class PartnerGeocoder:
                     out[i] = Resolution("matched", ent, "decision", key=key)
                     continue
             if not q.name:
-                out[i] = Resolution("unmatched", reason="no partner name", key=key)
+                if cm.iso2 and cm.iso2 in self.countries.names:
+                    out[i] = Resolution("matched", self.country_entity(cm.iso2), "country only", key=key)
+                else:
+                    reason = (f"no partner name, and the country {q.country!r} is not recognised" if q.country
+                              else "no partner name and no country")
+                    if len(cm.codes) > 1:
+                        reason = f"no partner name, and the country {q.country!r} may be several countries"
+                    out[i] = Resolution("ambiguous" if len(cm.codes) > 1 else "unmatched", reason=reason, key=key,
+                                        candidates=[self._country_cand(c) for c in cm.codes[:8]])
                 continue
             if q.geonames_id:
                 ent = self._places([q.geonames_id]).get(q.geonames_id)

@@ -121,10 +121,13 @@ def _decision_row(con: duckdb.DuckDBPyConnection, item: dict[str, Any], d: Decis
                              [int(aid.split(":", 1)[1])]).fetchall()[0][0]
         elif aid.startswith("admin1:"):
             ok = con.execute("SELECT count(*) FROM ref_admin1 WHERE id = ?", [aid.split(":", 1)[1]]).fetchall()[0][0]
+        elif aid.startswith("country:"):
+            ok = con.execute("SELECT count(*) FROM countries WHERE iso2 = ?", [aid.split(":", 1)[1]]).fetchall()[0][0]
         else:
             ok = 0
         if not ok:
-            raise ReviewError(f"{aid!r} is not a gazetteer place (geonames:ID) or admin-1 area (admin1:ID); "
+            raise ReviewError(f"{aid!r} is not a gazetteer place (geonames:ID), an admin-1 area (admin1:ID) "
+                              "or a country (country:ISO2); "
                               "to place a partner by coordinates use `atlas review place ITEM LAT LON`")
     return row
 

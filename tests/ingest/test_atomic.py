@@ -96,7 +96,7 @@ def test_readers_keep_reading_and_see_new_data(db: Path) -> None:
     reader_after = reader.scalar("SELECT count(*) FROM projects")
     reader.close()
     assert not errors, errors
-    assert 0 in seen and reader_after == report.projects_imported == 9  # no restart needed
+    assert 0 in seen and reader_after == report.projects_imported == 10  # no restart needed
 
 
 def test_concurrent_writers_are_serialised(db: Path) -> None:

@@ -25,7 +25,7 @@ def rows(db: Path, query: str, params: list | None = None) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name,fmt,links,projects", [
-    ("national_export.csv", "projects", 9, 9),
+    ("national_export.csv", "projects", 9, 10),
     ("regional_network.xlsx", "projects", 0, 6),
     ("regional_network.ods", "projects", 0, 6),
     ("regional_network.xls", "projects", 0, 6),
@@ -49,8 +49,13 @@ def test_national_export_details(db: Path) -> None:
     report = import_file(FIXTURES / "national_export.csv", db)
     assert report.encoding == "cp1252" and report.rows_read == 22
     reasons = report.skipped_by_reason
-    assert reasons == {"no partner authority named (only a country)": 1, "duplicate of an earlier row": 1,
-                       "partner is in France (not an international link)": 1}
+    assert reasons == {"duplicate of an earlier row": 1, "partner is in France (not an international link)": 1}
+    # humanitarian aid to a country, no authority named: the partner is the country, at its point
+    assert rows(db, "SELECT fr_id, kinds, themes, budget_eur FROM links WHERE partner_id LIKE 'country:%'") == [
+        ("commune:33063", ["humanitaire"], ["humanitaire"], 50000.0)]
+    assert rows(db, "SELECT level, name, country_iso2, geo_precision, round(lon), round(lat) FROM authorities "
+                    "WHERE id = 'country:LB'") == [("country", "Liban", "LB", "country", 36.0, 34.0)]
+    assert report.partner_methods["country only"] == 1
     assert [(i.row, i.value) for i in report.ambiguous] == [(12, "Saint-Denis")]
     # the merged commune: current code, historical name kept as an alias
     assert rows(db, "SELECT fr_id, kind FROM partnerships WHERE batch_id = ? AND partner_id = 'geonames:3166018'",
@@ -129,7 +134,7 @@ def test_undo_unknown_batch(db: Path) -> None:
 def test_dry_run_writes_nothing(db: Path) -> None:
     snapshot = digest(db)
     report = import_file(FIXTURES / "national_export.csv", db, dry_run=True)
-    assert report.dry_run and report.projects_imported == 9 and report.batch_id is None
+    assert report.dry_run and report.projects_imported == 10 and report.batch_id is None
     assert digest(db) == snapshot
 
 

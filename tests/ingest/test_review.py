@@ -76,3 +76,24 @@ def test_requeue_is_idempotent(db: Path) -> None:
     import_file(FIXTURES / "national_export.csv", db)
     import_file(FIXTURES / "national_export.csv", db)
     assert len(list_queue(db)) == 1
+
+
+def test_country_only_rows_with_an_unclear_country_are_queued_then_settled(db: Path, tmp_path: Path) -> None:
+    f = tmp_path / "aide.csv"
+    f.write_text("Collectivité;Département;Pays;Collectivité partenaire;Intitulé du projet;Montant\n"
+                 "Toulouse;31;Congo;;Aide d'urgence;10000\n"
+                 "Toulouse;31;Atlantide;;Secours;5000\n"
+                 "Toulouse;31;Haïti;;Reconstruction;20000\n", encoding="utf-8")
+    report = import_file(f, db)
+    assert report.partner_methods == {"country only": 1} and report.projects_imported == 1
+    assert [(i.row, i.value, i.reason) for i in report.ambiguous] == [
+        (2, "", "no partner name, and the country 'Congo' may be several countries")]
+    assert [c["id"] for c in report.ambiguous[0].candidates] == ["country:CD", "country:CG"]
+    assert [(i.row, i.reason) for i in report.unmatched] == [
+        (3, "no partner name, and the country 'Atlantide' is not recognised")]
+    assert q(db, "SELECT count(*) FROM project_parties WHERE authority_id = 'country:HT'") == [(1,)]
+    item = next(i for i in list_queue(db) if i["row"] == 2)
+    n = next(k for k, c in enumerate(item["candidates"], 1) if c["id"] == "country:CG")
+    result = decide(db, [Decision(item["id"][:8], pick=n)])
+    assert result["rows"] == 1
+    assert q(db, "SELECT level, name FROM authorities WHERE id = 'country:CG'") == [("country", "République du Congo")]

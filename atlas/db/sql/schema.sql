@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS import_batches (
 -- Every authority that takes part in a partnership or a project, French or foreign.
 CREATE TABLE IF NOT EXISTS authorities (
     id            VARCHAR PRIMARY KEY,
-    level         VARCHAR NOT NULL,   -- region, departement, epci, commune, place, admin1
+    level         VARCHAR NOT NULL,   -- region, departement, epci, commune, place, admin1, country
     name          VARCHAR NOT NULL,
     name_fr       VARCHAR,
     country_iso2  VARCHAR NOT NULL,

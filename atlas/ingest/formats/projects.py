@@ -96,6 +96,9 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
                            lat=lat if len(names) == 1 else None, lon=lon if len(names) == 1 else None,
                            level=c.get("partner_level", ""), geonames_id=geonames if len(names) == 1 else None)
                 for n in names]
+    if not partners and c.get("partner_country", "").strip():
+        # Humanitarian aid, a cooperation with a State…: the partner is the whole country.
+        partners = [PartnerRef(name="", country=c["partner_country"], level="country")]
     year_start = value("year_start", parse_year, opts.current_year)
     year_end = value("year_end", parse_year, opts.current_year)
     if c.get("period"):
@@ -147,13 +150,12 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
         result.errors.extend(errors)
         return None
     if not partners:
-        result.skips.append(Skip(row, "no partner authority named (only a country)" if c.get("partner_country")
-                                 else "no partner authority", c.get("partner_country", "")))
+        result.skips.append(Skip(row, "no partner authority and no country", ""))
         return None
     is_project = bool(title or themes or sdgs or budget or funding or actors or description)
     if is_project and not title:
         label = models.KIND_BY_CODE[kind].label_fr if kind in models.KIND_BY_CODE else "Coopération"
-        title = f"{label} {fr.name or fr.insee or fr.siren} – {partners[0].name}"
+        title = f"{label} {fr.name or fr.insee or fr.siren} – {partners[0].name or partners[0].country}"
     return Record(row=row, french=[fr, *others], partners=partners, kind=kind, is_project=is_project,
                   title=title, description=description, year_start=year_start, year_end=year_end, status=status,
                   budget_eur=budget, themes=themes, sdgs=sdgs, funding=funding, actors=actors, mode=mode,
