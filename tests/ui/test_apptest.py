@@ -85,3 +85,20 @@ def test_english_switch_changes_the_title(app):
     assert at.title[0].value == t("title", "en") != t("title", "fr")
     assert any(i.value == t("demo", "en") for i in at.info)
     assert t("links", "en") in [m.label for m in at.metric]
+
+
+def test_add_the_view_to_my_presentation(app):
+    at = app.run()
+    at.multiselect(key="f_countries").set_value(["SN"])
+    at.run()
+    at.button(key="add_to_story").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    story = at.session_state["custom_story"]
+    assert [s.filters for s in story.steps] == [Filters(countries=["SN"])]
+    at.multiselect(key="f_countries").set_value(["ML"])
+    at.run()
+    at.button(key="add_to_story").click().run()
+    story = at.session_state["custom_story"]
+    assert [s.filters for s in story.steps] == [Filters(countries=["SN"]), Filters(countries=["ML"])]
+    at.run()  # a rerun adds nothing
+    assert len(at.session_state["custom_story"].steps) == 2

@@ -108,8 +108,9 @@ def render() -> None:
             magnitude = c4.selectbox(t("magnitude", lang), list(MAGNITUDES), key="magnitude",
                                      format_func=lambda v: MAGNITUDE_WORDS[v][0 if lang == "fr" else 1].capitalize())
             c5.caption(t("click_hint", lang))
-            if c5.button(t("add_to_story", lang), key="add_to_story"):
-                _add_to_story(filters, origin, dest, lang)
+            # A callback: the click is recorded even if the map's first report interrupts the run.
+            c5.button(t("add_to_story", lang), key="add_to_story", on_click=_add_to_story,
+                      args=(filters, origin, dest, lang))
             hit = widgets.flow_map(links, lang, demo, key="explorer_map", origin_level=origin,
                                    dest_level=dest, clickable=True, colour_by=colour, magnitude=magnitude)
             if hit:
