@@ -88,10 +88,7 @@ def chevrons(lons: np.ndarray, lats: np.ndarray, at: float = 0.72, size: float =
 def _flow_texts(row, magnitude: str, colour_by: str, lang: str) -> tuple[str, str]:
     fr = lang == "fr"
     head = f"{row.origin_name} → {row.dest_name}"
-    counts = (f"{styles.format_value(row.n_links, 'links', lang)} lien(s) · "
-              f"{styles.format_value(row.n_projects, 'projects', lang)} projet(s)" if fr else
-              f"{styles.format_value(row.n_links, 'links', lang)} link(s) · "
-              f"{styles.format_value(row.n_projects, 'projects', lang)} project(s)")
+    counts = f"{styles.quantity(row.n_links, 'links', lang)} · {styles.quantity(row.n_projects, 'projects', lang)}"
     amount = getattr(row, "amount_eur", 0.0) or 0.0
     money = (("Budgets : " if fr else "Budgets: ") + styles.format_value(amount, "amount", lang)) if amount > 0 else ""
     cat = getattr(row, "category", None) if colour_by != "zone" else row.zone
@@ -131,14 +128,13 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
     fr = lang == "fr"
     value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
     radius = styles.radius_scale(value, float(value.max()), 2.5, r_max)
-    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
     feats = []
     order = np.argsort(-value, kind="stable")  # small circles on top of large ones
     for i in order:
         row = totals.iloc[i]
         french = row["side"] == "fr"
         word = ("sortants" if french else "entrants") if fr else ("outgoing" if french else "incoming")
-        text = tip(str(row["name"]), f"{styles.format_value(value[i], magnitude, lang)} {unit} {word}")
+        text = tip(str(row["name"]), f"{styles.quantity(value[i], magnitude, lang)} {word}")
         feats.append({"type": "Feature",
                       "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 4),
                                                                     round(float(row["lat"]), 4)]},
@@ -235,18 +231,18 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
              np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()]))
 
     words = LEVEL_WORDS["fr" if fr else "en"]
-    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
-    width_items = [(float(_width(np.array([v]), vmax)[0]), f"{styles.format_value(v, magnitude, lang)} {unit}")
+    width_items = [(float(_width(np.array([v]), vmax)[0]), styles.quantity(v, magnitude, lang))
                    for v in styles.nice_steps(vmax)] if vmax > 0 else []
     footer = [
-        (f"{n_links} liens · flux {words[origin_level]} → {words[dest_level]}" if fr
-         else f"{n_links} links · flows {words[origin_level]} → {words[dest_level]}"),
+        (f"{styles.quantity(n_links, 'links', lang)} · flux {words[origin_level]} → {words[dest_level]}" if fr
+         else f"{styles.quantity(n_links, 'links', lang)} · flows {words[origin_level]} → {words[dest_level]}"),
         ("Cercles : total par lieu (bleu : France, orange : partenaires)" if fr
          else "Circles: total per place (blue: France, orange: partners)"),
     ]
     if others.get("n_flows"):
-        footer.append(f"+ {others['n_flows']} petits flux non tracés ({others['n_links']} liens)" if fr
-                      else f"+ {others['n_flows']} smaller flows not drawn ({others['n_links']} links)")
+        footer.append(f"+ {others['n_flows']} petits flux non tracés ({styles.quantity(others['n_links'], 'links', lang)})"
+                      if fr else f"+ {others['n_flows']} smaller flows not drawn "
+                                 f"({styles.quantity(others['n_links'], 'links', lang)})")
     if subtitle:
         footer.insert(0, subtitle)
     if source:
@@ -327,7 +323,7 @@ def build_choropleth(values: dict[str, float], level: str = "country", *, lang: 
         k = int(np.searchsorted(bounds, value, side="left"))
         colour = CHOROPLETH_COLOURS[min(k, len(CHOROPLETH_COLOURS) - 1) if len(bounds) > 1 else 3]
         style_of[str(code)] = {"color": "#6b7280", "weight": 0.6, "fillColor": colour, "fillOpacity": 0.9}
-        tips[str(code)] = tip(labels.get(str(code), str(code)), f"{styles.format_value(value, magnitude, lang)} {unit}")
+        tips[str(code)] = tip(labels.get(str(code), str(code)), styles.quantity(value, magnitude, lang))
     default = {"color": "#b8bec8", "weight": 0.5, "fillColor": "#fafafa" if level == "departement" else styles.LAND,
                "fillOpacity": 1.0}
     StyledGeoJson(choropleth_geojson(name, tol, style_of, tips, default), f"choropleth-{level}").add_to(m)

@@ -423,11 +423,10 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         _scale_bar(ax)
     _style_map_axes(ax)  # geopandas labels the axes with the CRS's axis names: not on a map
 
-    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
     width_items = [(float(styles.width_scale(np.array([v]), vmax, 0.35, 5.0)[0]),
-                    f"{styles.format_value(v, magnitude, lang)} {unit}") for v in styles.nice_steps(vmax)] if vmax else []
+                    styles.quantity(v, magnitude, lang)) for v in styles.nice_steps(vmax)] if vmax else []
     circle_items = [(float(styles.radius_scale(np.array([v]), t_max, 1.2, r_max)[0]),
-                     f"{styles.format_value(v, magnitude, lang)} {unit}") for v in styles.nice_steps(t_max)] if t_max else []
+                     styles.quantity(v, magnitude, lang)) for v in styles.nice_steps(t_max)] if t_max else []
     from atlas.maps.flowmap import LEVEL_WORDS
 
     words = LEVEL_WORDS["fr" if fr else "en"]
@@ -436,13 +435,13 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         notes.append((f"Flux : {words.get(origin_level, origin_level)} → {words.get(dest_level, dest_level)}" if fr
                       else f"Flows: {words.get(origin_level, origin_level)} → {words.get(dest_level, dest_level)}"))
     if n_links is not None:
-        notes.append(f"{styles.format_value(n_links, 'links', lang)} liens" if fr
-                     else f"{styles.format_value(n_links, 'links', lang)} links")
+        notes.append(styles.quantity(n_links, "links", lang))
     notes.append("Cercles : total par lieu (bleu : collectivités françaises, orange : partenaires)" if fr
                  else "Circles: total per place (blue: French authorities, orange: partners)")
     if others.get("n_flows"):
-        notes.append(f"{others['n_flows']} petits flux non tracés ({others['n_links']} liens), comptés dans les cercles"
-                     if fr else f"{others['n_flows']} smaller flows not drawn ({others['n_links']} links), counted in the circles")
+        notes.append(f"{others['n_flows']} petits flux non tracés ({styles.quantity(others['n_links'], 'links', lang)}), comptés dans les cercles"
+                     if fr else f"{others['n_flows']} smaller flows not drawn "
+                                f"({styles.quantity(others['n_links'], 'links', lang)}), counted in the circles")
     if overseas_codes:
         notes.append("Outre-mer : voir les encadrés" if fr else "Overseas: see the insets")
     if demo:
@@ -505,7 +504,7 @@ def static_choropleth(values: dict[str, float], level: str = "departement", *, t
     unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
     lower = [0.0] + list(bounds[:-1])
     items = [(CHOROPLETH_COLOURS[min(i, len(CHOROPLETH_COLOURS) - 1)],
-              f"{styles.format_value(lo + 1, magnitude, lang)} – {styles.format_value(hi, magnitude, lang)} {unit}")
+              f"{styles.format_value(lo + 1, magnitude, lang)} – {styles.quantity(hi, magnitude, lang)}")
              for i, (lo, hi) in enumerate(zip(lower, bounds))]
     items.append(("#fafafa", "aucun" if fr else "none"))
     head = (f"{unit.capitalize()} par département" if level == "departement" else f"{unit.capitalize()} par pays") if fr \

@@ -183,6 +183,24 @@ def nice_steps(vmax: float, n: int = 3) -> list[float]:
     return sorted(steps)
 
 
+#: Singular words of the counted magnitudes (MAGNITUDE_WORDS holds the plurals).
+_SINGULAR = {"links": ("lien", "link"), "projects": ("projet", "project")}
+
+
+def quantity(value: float, magnitude: str, lang: str = "fr") -> str:
+    """A value with its word, in the right number: "1 lien", "2 liens", "1 link", "45 k€".
+
+    French takes the singular below 2, English only for 1. Amounts carry their € already.
+    """
+    text = format_value(value, magnitude, lang)
+    if magnitude not in _SINGULAR:
+        return text
+    fr = lang == "fr"
+    singular = abs(value) < 2 if fr else abs(value) == 1
+    words = _SINGULAR[magnitude] if singular else MAGNITUDE_WORDS[magnitude]
+    return f"{text} {words[0 if fr else 1]}"
+
+
 def format_value(value: float, magnitude: str, lang: str = "fr") -> str:
     """A magnitude for people: 12 345 links, 1,2 M€."""
     fr = lang == "fr"

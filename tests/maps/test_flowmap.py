@@ -122,3 +122,24 @@ def test_empty_links_give_a_base_map(atlas_handle):
     assert info.n_links == info.n_drawn == 0
     html = m.get_root().render()
     assert f"{STATIC_URL}/leaflet.js" in html
+
+
+@pytest.mark.parametrize("value,magnitude,lang,text", [
+    (1, "links", "fr", "1 lien"), (2, "links", "fr", "2 liens"), (1, "projects", "fr", "1 projet"),
+    (12345, "links", "fr", "12\u202f345 liens"), (1, "links", "en", "1 link"), (0, "projects", "en", "0 projects"),
+    (45000, "amount", "fr", "45 k€"), (1_200_000, "budget", "en", "1.2 M€"),
+])
+def test_quantities_read_as_words(value, magnitude, lang, text):
+    from atlas.maps.styles import quantity
+
+    assert quantity(value, magnitude, lang) == text
+
+
+def test_one_link_reads_singular_and_amounts_carry_no_second_unit(atlas_handle):
+    links = atlas_handle.links_frame(Filters(authorities=["commune:31555"])).head(1)
+    m, _info = build_flow_map(links, lang="fr", origin_level="authority", dest_level="authority")
+    html = m.get_root().render()
+    assert "1 lien ·" in html and "1 liens" not in html and "lien(s)" not in html
+    money, _info = build_flow_map(atlas_handle.links_frame(Filters(authorities=["commune:31555"])), lang="fr",
+                                  origin_level="authority", dest_level="authority", magnitude="amount")
+    assert "k€" in money.get_root().render() and "€ €" not in money.get_root().render()
