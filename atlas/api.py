@@ -104,6 +104,13 @@ class Atlas:
         """Headline counts: projects, partnerships, links, authorities, countries."""
         return queries.totals(self.db)
 
+    def describe(self, filters: Filters | None = None, lang: str | None = None) -> str:
+        """The selection in words, with names for countries, authorities, régions and départements:
+        "Thèmes : Eau et assainissement · Pays : Sénégal"."""
+        filters = filters or Filters()
+        lang = lang or config.get("lang")
+        return filters.describe(lang, queries.filter_names(self.db, filters, lang))
+
     def stats(self) -> dict[str, object]:
         """Counts by level, country, theme, SDG and kind of action (what `atlas stats` prints)."""
         out: dict[str, object] = {"totals": self.totals(), "demo": self.is_demo}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 
 class Level(StrEnum):
@@ -237,39 +237,49 @@ class Filters:
         """True when the filters select everything."""
         return self == Filters()
 
-    def describe(self, lang: str = "fr") -> str:
-        """A one-line human description of the active filters (map subtitles, exports)."""
+    def describe(self, lang: str = "fr", names: Mapping[str, str] | None = None) -> str:
+        """A one-line human description of the active filters (map subtitles, exports, captions).
+
+        Themes, kinds, funding, status, levels and zones read as labels. Countries, régions,
+        départements and authorities are codes here; ``names`` puts their names instead, keyed
+        like authority ids: ``country:SN``, ``region:76``, ``departement:31``, ``commune:31555``.
+        """
         parts: list[str] = []
         fr = lang == "fr"
+        names = names or {}
+
+        def add(label_fr: str, label_en: str, values: Iterable[str]) -> None:
+            parts.append((f"{label_fr} : " if fr else f"{label_en}: ") + ", ".join(values))
+
         if self.themes:
-            labels = [THEME_BY_CODE[t].label_fr if fr else THEME_BY_CODE[t].label_en
-                      for t in self.themes if t in THEME_BY_CODE]
-            parts.append(("Thèmes : " if fr else "Themes: ") + ", ".join(labels))
+            add("Thèmes", "Themes", (THEME_BY_CODE[t].label_fr if fr else THEME_BY_CODE[t].label_en
+                                     for t in self.themes if t in THEME_BY_CODE))
         if self.countries:
-            parts.append(("Pays : " if fr else "Countries: ") + ", ".join(self.countries))
+            add("Pays", "Countries", (names.get(f"country:{c}", c) for c in self.countries))
         if self.sdgs:
-            parts.append("ODD : " + ", ".join(str(s) for s in self.sdgs) if fr
-                         else "SDGs: " + ", ".join(str(s) for s in self.sdgs))
+            add("ODD", "SDGs", (str(s) for s in self.sdgs))
         if self.zones:
-            parts.append(("Zones : " if fr else "Zones: ") + ", ".join(self.zones))
+            add("Zones", "Zones", (z if fr else ZONE_LABELS_EN.get(z, z) for z in self.zones))
         if self.regions:
-            parts.append(("Régions : " if fr else "Regions: ") + ", ".join(self.regions))
+            add("Régions", "Regions", (names.get(f"region:{r}", r) for r in self.regions))
         if self.departements:
-            parts.append(("Départements : " if fr else "Départements: ") + ", ".join(self.departements))
+            add("Départements", "Départements", (names.get(f"departement:{d}", d) for d in self.departements))
         if self.levels:
-            parts.append(("Niveaux : " if fr else "Levels: ") + ", ".join(self.levels))
+            add("Niveaux", "Levels", (LEVEL_LABELS[lv][0 if fr else 1] if lv in LEVEL_LABELS else lv
+                                      for lv in self.levels))
         if self.kinds:
-            labels = [KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
-                      for k in self.kinds if k in KIND_BY_CODE]
-            parts.append(("Types d'action : " if fr else "Kinds: ") + ", ".join(labels))
+            add("Types d'action", "Kinds", (KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
+                                             for k in self.kinds if k in KIND_BY_CODE))
         if self.funding:
-            parts.append(("Financements : " if fr else "Funding: ") + ", ".join(self.funding))
+            add("Financements", "Funding", ((FUNDING_BY_CODE[f].label_fr if fr else FUNDING_BY_CODE[f].label_en)
+                                            if f in FUNDING_BY_CODE else f for f in self.funding))
         if self.years:
-            parts.append(("Années : " if fr else "Years: ") + f"{self.years[0]}–{self.years[1]}")
+            add("Années", "Years", [f"{self.years[0]}–{self.years[1]}"])
         if self.status:
-            parts.append(("Statut : " if fr else "Status: ") + ", ".join(self.status))
+            labels = {code: (lfr, len_) for code, lfr, len_ in STATUSES}
+            add("Statut", "Status", (labels[s][0 if fr else 1] if s in labels else s for s in self.status))
         if self.authorities:
-            parts.append(("Collectivités : " if fr else "Authorities: ") + ", ".join(self.authorities))
+            add("Collectivités", "Authorities", (names.get(a, a) for a in self.authorities))
         if not parts:
             return "Toutes les coopérations" if fr else "All partnerships"
         return " · ".join(parts)

@@ -103,3 +103,12 @@ def test_open_uses_atlas_db_setting(db_env):
         assert handle.path == db_env
         assert handle.is_demo
     assert "Atlas(" in repr(handle)
+
+
+def test_describe_names_the_places_of_the_selection(atlas_handle):
+    f = Filters(themes=["eau"], countries=["SN"], regions=["76"], departements=["76"], authorities=["commune:31555"])
+    fr = atlas_handle.describe(f, "fr")
+    assert fr == ("Thèmes : Eau et assainissement · Pays : Sénégal · Régions : Occitanie · "
+                  "Départements : Seine-Maritime (76) · Collectivités : Toulouse")
+    assert "Countries: Senegal" in atlas_handle.describe(f, "en")
+    assert atlas_handle.describe(Filters(), "en") == "All partnerships"

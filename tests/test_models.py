@@ -130,6 +130,20 @@ def test_describe_kinds_use_labels():
     assert f.describe("en") == "Kinds: Twinning"
 
 
+def test_describe_labels_every_coded_field_and_takes_names():
+    f = Filters(levels=["commune"], funding=["afd"], status=["en_cours"], zones=["Afrique du Nord"],
+                countries=["SN"], regions=["76"], departements=["76"], authorities=["commune:31555"])
+    assert f.describe("fr") == ("Pays : SN · Zones : Afrique du Nord · Régions : 76 · Départements : 76 · "
+                                "Niveaux : Commune · Financements : Agence française de développement · "
+                                "Statut : En cours · Collectivités : commune:31555")
+    names = {"country:SN": "Sénégal", "region:76": "Occitanie", "departement:76": "Seine-Maritime (76)",
+             "commune:31555": "Toulouse"}
+    en = f.describe("en", names)
+    assert en.startswith("Countries: Sénégal · Zones: North Africa · Regions: Occitanie · "
+                         "Départements: Seine-Maritime (76) · Levels: Municipality")
+    assert en.endswith("Funding: French development agency · Status: Ongoing · Authorities: Toulouse")
+
+
 def test_describe_default_language_is_french():
     assert Filters(themes=["sante"]).describe() == "Thèmes : Santé"
 

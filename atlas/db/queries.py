@@ -113,6 +113,17 @@ def themes_sdgs(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     return db.df(_filtered_sql("themes_sdgs"), filter_params(filters))
 
 
+def filter_names(db: ReadOnlyDatabase, filters: Filters, lang: str = "fr") -> dict[str, str]:
+    """Names of the countries, authorities, régions and départements of ``filters``, keyed as
+    Filters.describe reads them (``country:SN``, ``commune:31555``, ``region:76``, ``departement:31``)."""
+    if not (filters.countries or filters.authorities or filters.regions or filters.departements):
+        return {}
+    df = db.df(sql("filter_names"), {"en": lang != "fr", "countries": list(filters.countries),
+                                     "authorities": list(filters.authorities), "regions": list(filters.regions),
+                                     "departements": list(filters.departements)})
+    return {k: n for k, n in zip(df["key"], df["name"]) if isinstance(n, str) and n}
+
+
 def fold_query(text: str) -> str:
     """The search form of a name: lower case, no accents, hyphens/apostrophes as spaces."""
     import re

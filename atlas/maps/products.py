@@ -87,27 +87,8 @@ def flow_result(atlas: "Atlas", filters: Filters | None, opts: MapOptions) -> fl
 
 
 def describe(atlas: "Atlas", filters: Filters, lang: str) -> str:
-    """Filters.describe with names instead of codes for authorities, régions and départements."""
-    text = filters.describe(lang)
-    names: dict[str, str] = {}
-    if filters.authorities:
-        df = atlas.sql("SELECT id, name FROM authorities WHERE list_contains($ids, id)",
-                       {"ids": list(filters.authorities)})
-        names.update({r.id: r.name for r in df.itertuples()})
-    if filters.regions:
-        df = atlas.sql("SELECT code, name FROM ref_regions WHERE list_contains($c, code)", {"c": list(filters.regions)})
-        names.update({r.code: r.name for r in df.itertuples()})
-    if filters.departements:
-        df = atlas.sql("SELECT code, name FROM ref_departements WHERE list_contains($c, code)",
-                       {"c": list(filters.departements)})
-        names.update({r.code: f"{r.name} ({r.code})" for r in df.itertuples()})
-    # Longest codes first, whole list items only (", " separated), so "1" never rewrites "11".
-    for code in sorted(names, key=len, reverse=True):
-        for sep_l, sep_r in ((": ", ","), (": ", " ·"), (", ", ","), (", ", " ·"), (": ", "\n"), (", ", "\n")):
-            text = text.replace(f"{sep_l}{code}{sep_r}", f"{sep_l}{names[code]}{sep_r}")
-        if text.endswith(f" {code}"):
-            text = text[: -len(code)] + names[code]
-    return text
+    """Filters.describe with names instead of codes for countries, authorities, régions and départements."""
+    return atlas.describe(filters, lang)
 
 
 def default_title(atlas: "Atlas", filters: Filters, lang: str, view: str = "flows") -> str:

@@ -41,6 +41,12 @@ def counts(path: str, version: int, filters: Filters) -> dict[str, int]:
     return handle(path).counts(filters)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def describe(path: str, version: int, filters: Filters, lang: str) -> str:
+    """The selection in words, with names for countries, authorities, régions and départements."""
+    return handle(path).describe(filters, lang)
+
+
 @st.cache_data(show_spinner=False)
 def choices(path: str, version: int) -> dict[str, pd.DataFrame]:
     """Options of the filter widgets, from what the database holds."""

@@ -72,7 +72,7 @@ def _add_to_story(filters, origin: str, dest: str, lang: str) -> None:
 
     story = st.session_state.get("custom_story") or Story(title={"fr": t("my_story", "fr"), "en": t("my_story", "en")},
                                                           steps=())
-    title = filters.describe(lang)
+    title = data.describe(data.db_path(), data.db_version(data.db_path()), filters, lang)
     step = Step(title={lang: title}, text={lang: ""}, filters=filters, origin_level=origin, dest_level=dest)
     st.session_state["custom_story"] = Story(title=story.title, steps=story.steps + (step,))
     st.toast(t("added_to_story", lang).format(n=len(story.steps) + 1))
@@ -91,7 +91,7 @@ def render() -> None:
         st.info(t("demo", lang), icon="ℹ️")
     links = data.links(path, version, filters)
     widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
-    st.caption(filters.describe(lang))
+    st.caption(data.describe(path, version, filters, lang))
 
     tab_map, tab_charts, tab_table = st.tabs([t("tab_map", lang), t("tab_charts", lang), t("tab_table", lang)])
     with tab_map:
