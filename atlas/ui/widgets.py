@@ -23,6 +23,13 @@ STATUS_LABELS = {code: (fr, en) for code, fr, en in STATUSES}
 FILTER_KEYS = {name: f"f_{name}" for name in LIST_FIELDS if name != "authorities"}
 
 
+def theme_labels(codes, lang: str) -> str:
+    """Theme codes as their labels, in the page's language: "Eau et assainissement, Santé"."""
+    fr = lang == "fr"
+    return ", ".join((THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en) if c in THEME_BY_CODE
+                     else str(c) for c in codes)
+
+
 def md_escape(text: str) -> str:
     """Text shown through st.markdown as text: every ASCII punctuation mark backslash-escaped
     (CommonMark), so names from imported files cannot become links, images or HTML."""

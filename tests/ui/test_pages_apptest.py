@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.models import Filters
+from atlas.models import THEMES, Filters
 
 TIMEOUT = 90
 
@@ -37,6 +37,15 @@ def test_territory_profile_from_url(db_env, atlas_handle):
     assert _metric(at, "Liens") == expected
     peers_titles = [s.value for s in at.subheader]
     assert "Qui d'autre en France ?" in peers_titles
+    # themes read as labels, never as codes, in the projects table and in "Mêmes thèmes"
+    labels = {th.label_fr for th in THEMES}
+    tables = [d.value for d in at.dataframe]
+    projects = next(df for df in tables if "Thèmes" in df.columns)
+    shown = {x for cell in projects["Thèmes"] for x in cell.split(", ") if x}
+    assert shown and shown <= labels, shown - labels
+    same_themes = [df for df in tables if "En commun" in df.columns][-1]
+    shown = {x for cell in same_themes["En commun"] for x in cell.split(", ") if x}
+    assert shown and shown <= labels, shown - labels
 
 
 def test_territory_without_ties_offers_its_territories(db_env, atlas_handle):
@@ -97,7 +106,7 @@ def test_country_page_speaks_both_languages(db_env, lang, title):
 
 EXPORT_PANEL = """
 import streamlit as st
-from atlas.models import Filters
+from atlas.models import THEMES, Filters
 from atlas.ui import exports
 countries = st.session_state.get("countries", ["SN"])
 exports.export_panel(Filters(countries=countries), "fr", key="t")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from atlas.geo.flows import MAGNITUDES
 from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
-from atlas.models import KIND_BY_CODE, THEME_BY_CODE
+from atlas.models import KIND_BY_CODE
 from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
 
@@ -31,8 +31,7 @@ def _links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         "Pays" if fr else "Country": links["country_name_fr" if fr else "country_name_en"],
         "Projets" if fr else "Projects": links["n_projects"],
         "Depuis" if fr else "Since": links["first_year"],
-        "Thèmes" if fr else "Themes": [", ".join(THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en
-                                                 for c in v if c in THEME_BY_CODE) for v in links["themes"]],
+        "Thèmes" if fr else "Themes": [widgets.theme_labels(v, lang) for v in links["themes"]],
         "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[c].label_fr if fr else KIND_BY_CODE[c].label_en
                                                for c in v if c in KIND_BY_CODE) for v in links["kinds"]],
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in links["sdgs"]],
@@ -50,7 +49,7 @@ def _projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
                                    if k in KIND_BY_CODE else k for k in projects["kind"]],
         "Collectivités françaises" if fr else "French authorities": projects["french"],
         "Partenaires" if fr else "Partners": projects["partners"],
-        "Thèmes" if fr else "Themes": [", ".join(v) for v in projects["themes"]],
+        "Thèmes" if fr else "Themes": [widgets.theme_labels(v, lang) for v in projects["themes"]],
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in projects["sdgs"]],
         "Budget (€)": projects["budget_eur"],
     })

@@ -144,7 +144,7 @@ def render() -> None:
     st.dataframe(pd.DataFrame({
         t("col_project", lang): projects["title"], t("col_start", lang): projects["year_start"],
         t("col_end", lang): projects["year_end"], t("col_partners", lang): projects["partners"],
-        t("themes", lang): [", ".join(v) for v in projects["themes"]],
+        t("themes", lang): [widgets.theme_labels(v, lang) for v in projects["themes"]],
     }), hide_index=True, width="stretch", height=300)
 
     st.subheader(t("peers", lang))
@@ -156,5 +156,6 @@ def render() -> None:
         if df.empty:
             col.caption(t("none", lang))
         else:
-            col.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): df["what"],
+            what = df["what"] if kind != "theme" else [widgets.theme_labels(w.split(", "), lang) for w in df["what"]]
+            col.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): what,
                                         "n": df["n"]}), hide_index=True, width="stretch")
