@@ -144,13 +144,14 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
     return db.df(sql("authority_search"), {"q": q, "limit": int(limit)})
 
 
-def peers(db: ReadOnlyDatabase, authority_ids: list[str], top: int = 10) -> dict[str, pd.DataFrame]:
+def peers(db: ReadOnlyDatabase, authority_ids: list[str], top: int = 10, lang: str = "fr") -> dict[str, pd.DataFrame]:
     """Other French authorities sharing partners, countries or themes with ``authority_ids``.
 
     Returns {"partner": …, "country": …, "theme": …}, each the ``top`` authorities by what they
     share (partners in common, partners in the same countries, projects on the same themes).
+    Countries are named in ``lang``; themes are codes.
     """
-    df = db.df(sql("peers"), {"ids": list(authority_ids)})
+    df = db.df(sql("peers"), {"ids": list(authority_ids), "en": lang != "fr"})
     return {kind: df[df["shared"] == kind].head(top).reset_index(drop=True) for kind in ("partner", "country", "theme")}
 
 

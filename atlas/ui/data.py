@@ -86,8 +86,8 @@ def authority(path: str, version: int, authority_id: str) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def peers(path: str, version: int, ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    return queries.peers(handle(path).db, list(ids))
+def peers(path: str, version: int, ids: tuple[str, ...], lang: str = "fr") -> dict[str, pd.DataFrame]:
+    return queries.peers(handle(path).db, list(ids), lang=lang)
 
 
 @st.cache_data(show_spinner=False)

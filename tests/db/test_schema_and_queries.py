@@ -483,3 +483,21 @@ print(json.dumps({{"n": len(p), "titles": p["title"].head(20).tolist(),
     assert len(set(titles)) > 5
     assert again["n_partnerships"] == n_part
     assert again["n_authorities"] == n_auth
+
+
+def test_peers_share_what_they_claim(atlas_handle, con):
+    from atlas.db import queries
+
+    me = "commune:33063"
+    fr = queries.peers(atlas_handle.db, [me], lang="fr")
+    en = queries.peers(atlas_handle.db, [me], lang="en")
+    mine = set(r[0] for r in con.execute("SELECT DISTINCT partner_id FROM link_facts WHERE fr_id = ?", [me]).fetchall())
+    assert len(fr["partner"]) > 0
+    for other in fr["partner"]["fr_id"]:
+        theirs = {r[0] for r in con.execute("SELECT DISTINCT partner_id FROM link_facts WHERE fr_id = ?",
+                                             [other]).fetchall()}
+        assert other != me and mine & theirs
+    names = dict(con.execute("SELECT name_fr, name_en FROM countries").fetchall())
+    first_fr = fr["country"]["what"].iloc[0].split(", ")
+    first_en = en["country"]["what"].iloc[0].split(", ")
+    assert sorted(names[n] for n in first_fr) == sorted(first_en)  # the same countries, named in English

@@ -12,7 +12,8 @@ FROM others o JOIN my_partners p USING (partner_id)
 GROUP BY o.fr_id
 UNION ALL
 SELECT 'country', o.fr_id, any_value(o.fr_name), any_value(o.fr_level), any_value(o.fr_departement),
-       string_agg(DISTINCT o.country_name_fr, ', '), count(DISTINCT o.partner_id)::INTEGER
+       string_agg(DISTINCT CASE WHEN $en THEN o.country_name_en ELSE o.country_name_fr END, ', '),
+       count(DISTINCT o.partner_id)::INTEGER
 FROM others o JOIN my_countries c USING (country_iso2)
 GROUP BY o.fr_id
 UNION ALL

@@ -148,7 +148,7 @@ def render() -> None:
     }), hide_index=True, width="stretch", height=300)
 
     st.subheader(t("peers", lang))
-    peers = data.peers(path, version, tuple(ids))
+    peers = data.peers(path, version, tuple(ids), lang)
     cols = st.columns(3)
     for col, kind in zip(cols, ("partner", "country", "theme")):
         col.markdown(f"**{t('peers_' + kind, lang)}**")
