@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import streamlit as st
 
@@ -11,6 +12,9 @@ from atlas.maps.assets import ensure_static_files
 from atlas.ui import data
 from atlas.ui.i18n import t
 from atlas.ui.pages import country, data_quality, explorer, presentation, territory
+
+#: The pages of the running app by URL path, for links between pages (st.page_link).
+PAGES: dict[str, Any] = {}
 
 
 def main() -> None:
@@ -38,4 +42,6 @@ def main() -> None:
     if config.flag("edit"):
         pages.append(st.Page(data_quality.render, title=t("data_quality", lang), icon=":material/upload_file:",
                              url_path="import"))
+    PAGES.clear()
+    PAGES.update(zip(["explorer", "collectivite", "pays", "presentation", "import"], pages))
     st.navigation(pages).run()

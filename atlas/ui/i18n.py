@@ -40,6 +40,8 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "Type the name of your commune, EPCI, département or region…"},
     "see_also": {"fr": "Voir les liens de :", "en": "See the ties of:"},
     "no_tie_yet": {"fr": "aucun lien enregistré", "en": "no tie recorded"},
+    "find_my_authority": {"fr": "Trouver ma collectivité et ses liens à l'international",
+                          "en": "Find my local authority and its international ties"},
     "territory_hint": {"fr": "Choisissez une collectivité pour voir ses liens à l'international.",
                        "en": "Choose an authority to see its international ties."},
     "territory_unknown": {"fr": "Collectivité inconnue : {id}", "en": "Unknown authority: {id}"},

@@ -34,8 +34,11 @@ def _searchbox(page):
 
 
 def test_territory_search_as_you_type(server, page, atlas_handle):
-    page.goto(f"{server}/collectivite", wait_until="domcontentloaded")
+    # As a first-time visitor: the home page, then its link to "Ma collectivité".
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("link", name="Trouver ma collectivité et ses liens à l'international").click(timeout=60_000)
     page.get_by_role("heading", name="Ma collectivité").wait_for(timeout=60_000)
+    assert page.url.rstrip("/").endswith("/collectivite"), page.url
     box = _searchbox(page)
     box.wait_for(timeout=60_000)
     start = time.monotonic()

@@ -88,6 +88,10 @@ def render() -> None:
     st.title(t("title", lang))
     if demo:
         st.info(t("demo", lang), icon="ℹ️")
+    from atlas.ui.app import PAGES  # the registry main() fills; empty when a page runs alone (tests)
+
+    if "collectivite" in PAGES:  # first-time visitors come for their own commune: one click away
+        st.page_link(PAGES["collectivite"], label=t("find_my_authority", lang), icon=":material/search:")
     links = data.links(path, version, filters)
     widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
     st.caption(data.describe(path, version, filters, lang))
