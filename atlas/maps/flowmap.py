@@ -177,7 +177,7 @@ def _fit(m: folium.Map, lats: np.ndarray, lons: np.ndarray) -> None:
 
 
 def _legend_html(items: list[tuple[str, str]], title: str, widths: list[tuple[float, str]],
-                 footer_lines: list[str]) -> str:
+                 footer_lines: list[str], circle_labels: tuple[str, str] = ("France", "partenaires")) -> str:
     """Legend HTML: colour rows, line-width samples, footer lines; every label escaped here."""
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{html.escape(c)};'
@@ -187,10 +187,11 @@ def _legend_html(items: list[tuple[str, str]], title: str, widths: list[tuple[fl
         f'<div><span style="display:inline-block;width:26px;height:{max(1.0, w):.1f}px;background:#4b5563;'
         f'vertical-align:middle;margin-right:6px;border-radius:2px"></span>{html.escape(label)}</div>'
         for w, label in widths)
-    circles = (f'<div style="margin-top:3px"><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-               f'background:{styles.FR_FILL};margin-right:4px"></span>'
-               f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-               f'background:{styles.PARTNER_FILL};margin-right:6px"></span></div>')
+    dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};'
+           'vertical-align:middle;margin-right:4px"></span>')
+    circles = (f'<div style="margin-top:3px">{dot.format(styles.FR_FILL)}{html.escape(circle_labels[0])}'
+               f'<span style="margin-left:10px"></span>{dot.format(styles.PARTNER_FILL)}{html.escape(circle_labels[1])}'
+               '</div>')
     foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{html.escape(line)}</div>'
                    for line in footer_lines if line)
     return (f"<b>{html.escape(title)}</b>{rows}<div style='margin-top:5px'></div>{width_rows}"
@@ -236,8 +237,7 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     footer = [
         (f"{styles.quantity(n_links, 'links', lang)} · flux {words[origin_level]} → {words[dest_level]}" if fr
          else f"{styles.quantity(n_links, 'links', lang)} · flows {words[origin_level]} → {words[dest_level]}"),
-        ("Cercles : total par lieu (bleu : France, orange : partenaires)" if fr
-         else "Circles: total per place (blue: France, orange: partners)"),
+        "Cercles : total par lieu" if fr else "Circles: total per place",
     ]
     if others.get("n_flows"):
         footer.append(f"+ {others['n_flows']} petits flux non tracés ({styles.quantity(others['n_links'], 'links', lang)})"
@@ -250,7 +250,8 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     if demo:
         footer.append("DONNÉES DE DÉMONSTRATION" if fr else "DEMONSTRATION DATA")
     legend_title = styles.COLOUR_TITLES[colour_by][0 if fr else 1]
-    body = _legend_html(styles.legend_items(colour_by, palette, lang), legend_title, width_items, footer)
+    body = _legend_html(styles.legend_items(colour_by, palette, lang), legend_title, width_items, footer,
+                        ("France", "partenaires") if fr else ("France", "partners"))
     if title:
         body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" + body
     # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
