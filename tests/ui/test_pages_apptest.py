@@ -140,3 +140,21 @@ def test_export_panel_prepares_on_request_and_only_for_the_view(db_env, atlas_ha
     at.session_state["countries"] = ["ML"]  # another view: the Senegal file is not offered
     at.run()
     assert _downloads(at) == []
+
+
+def test_story_titles_are_shown_as_text_not_markdown(db_env):
+    script = _page("presentation").replace(
+        'st.session_state.setdefault("lang", "fr")',
+        'st.session_state.setdefault("lang", "fr")\n'
+        'from atlas.models import Filters\n'
+        'from atlas.ui.stories import Step, Story\n'
+        'st.session_state.setdefault("custom_story", Story(title={"fr": "Ma *présentation*"}, steps=(Step(\n'
+        '    title={"fr": "[clic](http://example.org) ![x](http://example.org/x.png)"}, text={"fr": ""},\n'
+        '    filters=Filters(countries=["SN"])),)))')
+    at = AppTest.from_string(script, default_timeout=TIMEOUT)
+    at.run()
+    at.selectbox(key="story_key").set_value("session").run()
+    assert not at.exception, at.exception
+    title = at.title[0].value
+    assert title.startswith(r"\[clic\]\(http\:") and r"\!\[x\]" in title  # literal text, no link or image
+    assert any(r"Ma \*présentation\*" in c.value for c in at.caption)

@@ -94,7 +94,7 @@ def render() -> None:
         st.page_link(PAGES["collectivite"], label=t("find_my_authority", lang), icon=":material/search:")
     links = data.links(path, version, filters)
     widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
-    st.caption(data.describe(path, version, filters, lang))
+    st.caption(widgets.md_escape(data.describe(path, version, filters, lang)))  # names may come from imports
 
     tab_map, tab_charts, tab_table = st.tabs([t("tab_map", lang), t("tab_charts", lang), t("tab_table", lang)])
     with tab_map:

@@ -67,11 +67,11 @@ def render() -> None:
                     on_click=go, args=(index + 1,))
     step: Step = story.steps[index]
     st.query_params["step"] = str(index + 1)
-    title_col.title(step.label("title", lang))
+    title_col.title(widgets.md_escape(step.label("title", lang)))
     # Story files may come from anyone: their text is escaped, never read as markup.
     with st.container(key="step_text"):
         st.markdown(widgets.md_escape(step.label("text", lang)))
-    st.caption(f"{index + 1} / {n} · {story.label(lang)}")
+    st.caption(f"{index + 1} / {n} · {widgets.md_escape(story.label(lang))}")
 
     links = data.links(path, version, step.filters)
     counts = data.counts(path, version, step.filters)
