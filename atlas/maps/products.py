@@ -86,11 +86,6 @@ def flow_result(atlas: "Atlas", filters: Filters | None, opts: MapOptions) -> fl
         raise QueryError(str(exc)) from exc
 
 
-def describe(atlas: "Atlas", filters: Filters, lang: str) -> str:
-    """Filters.describe with names instead of codes for countries, authorities, régions and départements."""
-    return atlas.describe(filters, lang)
-
-
 def default_title(atlas: "Atlas", filters: Filters, lang: str, view: str = "flows") -> str:
     """A title naming the territory: one authority, one région or département, else France."""
     fr = lang == "fr"
@@ -139,7 +134,7 @@ def flow_map(atlas: "Atlas", filters: Filters | None, opts: MapOptions, height: 
     return render_flow_map(result.flows, origin_level=result.origin_level, dest_level=result.dest_level,
                            n_links=result.n_links, max_flows=opts.arcs, lang=lang, demo=demo, height=height,
                            magnitude=opts.magnitude, colour_by=opts.colour_by, tiles=tiles, title=title,
-                           subtitle=describe(atlas, filters, lang), source=source)
+                           subtitle=atlas.describe(filters, lang), source=source)
 
 
 def export_map(atlas: "Atlas", filters: Filters | None, path: str | Path, opts: MapOptions) -> Path:
@@ -159,7 +154,7 @@ def export_map(atlas: "Atlas", filters: Filters | None, path: str | Path, opts: 
         path.write_text(html, encoding="utf-8")
         return path
     demo = atlas.is_demo
-    subtitle = describe(atlas, filters, lang)
+    subtitle = atlas.describe(filters, lang)
     result = flow_result(atlas, filters, opts)
     if opts.view == "flows":
         fig = static.static_flow_map(result.flows, title=title, subtitle=subtitle, n_links=result.n_links,
@@ -192,7 +187,7 @@ def export_data(atlas: "Atlas", filters: Filters | None, path: str | Path, *, or
     opts = MapOptions(origin_level=origin_level, dest_level=dest_level, magnitude=magnitude).checked()
     result = flow_result(atlas, filters, opts) if kind in ("xlsx", "gpkg", "flowmap") else None
     links = atlas.links(filters) if kind != "flowmap" else None
-    about = {"title": default_title(atlas, filters, lang), "filters": describe(atlas, filters, lang),
+    about = {"title": default_title(atlas, filters, lang), "filters": atlas.describe(filters, lang),
              "source": static.default_source(lang, atlas.is_demo), "date": date.today().isoformat(),
              "links": str(len(links)) if links is not None else "",
              "flows": (f"{result.origin_level} → {result.dest_level}, {len(result.flows)} flows" if result else "")}
