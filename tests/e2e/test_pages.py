@@ -176,21 +176,33 @@ def test_partner_named_markup_is_text(xss_server, page):
     assert_offline(page)
 
 
+def _prepare(page, which: int, download: str):
+    """Click the which-th "Préparer", then wait for the download button. A click that lands while
+    Streamlit replaces the button's element reaches nothing; like a user, click again (3 tries)."""
+    target = page.get_by_role("button", name=download)
+    for _attempt in range(3):
+        page.get_by_role("button", name="Préparer").nth(which).click()
+        try:
+            target.wait_for(timeout=40_000)
+            return target
+        except Exception as exc:
+            if "Timeout" not in type(exc).__name__:
+                raise
+    return wait_visible(page, target, f"the {download!r} button", timeout=30)
+
+
 def test_download_map_and_data_from_profile(server, page, atlas_handle):
     page.goto(f"{server}/collectivite?id=commune:26198", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Montélimar", exact=True).wait_for(timeout=60_000)
+    wait(page, lambda: map_state(page), "the map of Montélimar's ties")  # its first report rerun is over
     page.get_by_text("Exporter la carte et les données").click()
-    page.get_by_role("button", name="Préparer").first.click()
-    button = wait_visible(page, page.get_by_role("button", name="Télécharger la carte (PDF)"),
-                          "the PDF download button", timeout=120)
+    button = _prepare(page, 0, "Télécharger la carte (PDF)")
     with page.expect_download(timeout=60_000) as info:
         button.click()
     pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
-    page.get_by_role("button", name="Préparer").nth(1).click()
-    button = wait_visible(page, page.get_by_role("button", name="Télécharger les données (CSV)"),
-                          "the CSV download button", timeout=120)
+    button = _prepare(page, 1, "Télécharger les données (CSV)")
     with page.expect_download(timeout=60_000) as info:
         button.click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
