@@ -8,7 +8,6 @@ Every text from data is HTML-escaped before it reaches a tooltip, popup or legen
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import folium
@@ -19,7 +18,8 @@ from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
 from atlas.maps.assets import use_served_assets
-from atlas.maps.layers import Legend, MetricScale, StyledGeoJson, choropleth_geojson, styled_base, tip
+from atlas.maps.layers import (Legend, MetricScale, RawText, StyledGeoJson, choropleth_geojson, escape,
+                               styled_base, tip)
 from atlas.maps.styles import OTHER_COLOUR, ZONE_COLOURS  # noqa: F401 - re-exported for callers
 
 LEVEL_WORDS = {
@@ -95,7 +95,7 @@ def _flow_texts(row, magnitude: str, colour_by: str, lang: str) -> tuple[str, st
     cat_line = (styles.COLOUR_TITLES[colour_by][0 if fr else 1] + " : " if fr else
                 styles.COLOUR_TITLES[colour_by][1] + ": ") + styles.category_label(colour_by, cat, lang)
     tooltip = tip(head, counts)
-    popup = f"<b>{html.escape(head)}</b><br>" + tip(counts, money, cat_line)
+    popup = f"<b>{escape(head)}</b><br>" + tip(counts, money, cat_line)
     return tooltip, popup
 
 
@@ -180,21 +180,21 @@ def _legend_html(items: list[tuple[str, str]], title: str, widths: list[tuple[fl
                  footer_lines: list[str], circle_labels: tuple[str, str] = ("France", "partenaires")) -> str:
     """Legend HTML: colour rows, line-width samples, footer lines; every label escaped here."""
     rows = "".join(
-        f'<div><span style="display:inline-block;width:18px;height:4px;background:{html.escape(c)};'
-        f'vertical-align:middle;margin-right:6px"></span>{html.escape(label)}</div>'
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{escape(c)};'
+        f'vertical-align:middle;margin-right:6px"></span>{escape(label)}</div>'
         for c, label in items)
     width_rows = "".join(
         f'<div><span style="display:inline-block;width:26px;height:{max(1.0, w):.1f}px;background:#4b5563;'
-        f'vertical-align:middle;margin-right:6px;border-radius:2px"></span>{html.escape(label)}</div>'
+        f'vertical-align:middle;margin-right:6px;border-radius:2px"></span>{escape(label)}</div>'
         for w, label in widths)
     dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{};'
            'vertical-align:middle;margin-right:4px"></span>')
-    circles = (f'<div style="margin-top:3px">{dot.format(styles.FR_FILL)}{html.escape(circle_labels[0])}'
-               f'<span style="margin-left:10px"></span>{dot.format(styles.PARTNER_FILL)}{html.escape(circle_labels[1])}'
+    circles = (f'<div style="margin-top:3px">{dot.format(styles.FR_FILL)}{escape(circle_labels[0])}'
+               f'<span style="margin-left:10px"></span>{dot.format(styles.PARTNER_FILL)}{escape(circle_labels[1])}'
                '</div>')
-    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{html.escape(line)}</div>'
+    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{escape(line)}</div>'
                    for line in footer_lines if line)
-    return (f"<b>{html.escape(title)}</b>{rows}<div style='margin-top:5px'></div>{width_rows}"
+    return (f"<b>{escape(title)}</b>{rows}<div style='margin-top:5px'></div>{width_rows}"
             f"{circles}{foot}")
 
 
@@ -253,12 +253,12 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     body = _legend_html(styles.legend_items(colour_by, palette, lang), legend_title, width_items, footer,
                         ("France", "partenaires") if fr else ("France", "partners"))
     if title:
-        body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" + body
+        body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{escape(title)}</div>" + body
     # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
     style = f"<style>.leaflet-container{{background:{styles.SEA}}}</style>"
     Legend(style + body, lang=lang).add_to(m)
     info = MapInfo(origin_level, dest_level, int(n_links), len(flows), len(drawn), magnitude, colour_by, others)
-    m.get_root().html.add_child(folium.Element(
+    m.get_root().html.add_child(RawText(
         f"<script>window.atlasMapInfo = {{flows: {len(drawn)}, links: {int(n_links)}}};</script>"))
     return m, info
 
@@ -338,11 +338,11 @@ def build_choropleth(values: dict[str, float], level: str = "country", *, lang: 
     head = legend_title or ((f"{unit.capitalize()} par pays" if level == "country" else f"{unit.capitalize()} par département")
                             if fr else (f"{unit.capitalize()} per country" if level == "country" else f"{unit.capitalize()} per département"))
     rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
-                   f'vertical-align:middle;margin-right:6px;border:1px solid #9ca3af"></span>{html.escape(lbl)}</div>'
+                   f'vertical-align:middle;margin-right:6px;border:1px solid #9ca3af"></span>{escape(lbl)}</div>'
                    for c, lbl in items)
-    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{html.escape(x)}</div>' for x in footer if x)
-    body = (f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>" if title else "")
-    Legend(f"<style>.leaflet-container{{background:{styles.SEA}}}</style>{body}<b>{html.escape(head)}</b>{rows}{foot}").add_to(m)
+    foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{escape(x)}</div>' for x in footer if x)
+    body = (f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{escape(title)}</div>" if title else "")
+    Legend(f"<style>.leaflet-container{{background:{styles.SEA}}}</style>{body}<b>{escape(head)}</b>{rows}{foot}").add_to(m)
     if level == "departement":
         m.fit_bounds([[41.2, -5.3], [51.2, 9.7]])
     else:

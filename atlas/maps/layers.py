@@ -1,26 +1,81 @@
-"""Leaflet layers for folium that stay fast with thousands of features.
+"""Leaflet layers for folium that stay fast with thousands of features, and never run data.
 
 folium's GeoJson with a style_function emits one JS branch per feature (quadratic in the
 browser). Here each feature carries its style in its properties and one small JS function reads
 it. Tooltip text is HTML-escaped in Python before it is placed in the properties: imported names
 are data, never markup.
+
+Data is never code. branca's ``MacroElement.render`` wraps the text each macro produced in
+``Element(text)``, and ``Element`` compiles its argument as a new Jinja template: text from data
+(a partner named ``{{ 7*7 }}``) would be evaluated on the server. Every element of ours derives
+from :class:`SafeMacroElement`, which hands the produced text on as :class:`RawText`, an element
+that is never compiled. As a second wall, brace sequences that open template syntax are encoded
+in data (``\u007b`` in JSON, ``&#123;`` in HTML), so no later template pass (streamlit-folium's
+own rewriting included) can see them.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from functools import cache
 from typing import Any
 
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from atlas.reference import loaders
 
+#: "{" followed by what opens Jinja syntax ("{{", "{%", "{#").
+_TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
 
-class StyledGeoJson(MacroElement):
+
+def json_text(data: Any) -> str:
+    """Compact JSON for a <script> element: no "</" (it would end the element) and no template opener.
+
+    "{{", "{%" and "{#" can only occur inside JSON strings (an object always opens with a key),
+    so encoding their brace as ``\u007b`` changes no value.
+    """
+    text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return _TEMPLATE_OPEN.sub(r"\\u007b", text.replace("</", "<\\/"))
+
+
+def escape(text: object) -> str:
+    """HTML-escape plain text, braces included (``&#123;``/``&#125;``): shown literally, never a template."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class RawText(Element):
+    """Already-rendered HTML or script text, kept as it is: never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:  # noqa: ARG002 - branca's signature
+        return self.text
+
+
+class SafeMacroElement(MacroElement):
+    """A MacroElement whose rendered macros are passed on as RawText (see the module docstring)."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{type(self).__name__} can only be rendered inside a folium Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(RawText(str(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class StyledGeoJson(SafeMacroElement):
     """A GeoJSON layer whose features carry ``properties.style`` and an escaped ``properties.tip``."""
 
     _template = Template(
@@ -44,16 +99,14 @@ class StyledGeoJson(MacroElement):
         super().__init__()
         self._name = "StyledGeoJson"
         self.layer_name = name
-        # Serialised once here; json.dumps escapes nothing HTML-special, so close any "</"
-        # sequence that would end the enclosing <script> element.
-        text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        self.data = text.replace("</", "<\\/")
+        # Serialised once here (json_text: no "</", no template opener).
+        self.data = json_text(data)
         self.interactive = interactive
 
 
 def tip(*lines: str) -> str:
     """Tooltip HTML from plain-text lines: every line escaped, joined with <br>."""
-    return "<br>".join(html.escape(str(line)) for line in lines if line)
+    return "<br>".join(escape(line) for line in lines if line)
 
 
 def feature(geometry: shapely.Geometry, style: dict[str, Any], tooltip: str | None = None,
@@ -93,7 +146,7 @@ def simplified_shapes(name: str, tolerance: float) -> tuple[tuple[str, str, str]
 @cache
 def base_geojson(name: str, tolerance: float) -> str:
     """Polygons of a reference layer as compact GeoJSON text (simplified, 3 decimals)."""
-    feats = [f'{{"type":"Feature","geometry":{geom},"properties":{{"tip":{json.dumps(html.escape(label), ensure_ascii=False)}}}}}'
+    feats = [f'{{"type":"Feature","geometry":{geom},"properties":{{"tip":{json.dumps(escape(label), ensure_ascii=False)}}}}}'
              for _code, label, geom in simplified_shapes(name, tolerance)]
     return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
 
@@ -104,7 +157,7 @@ def choropleth_geojson(name: str, tolerance: float, styles: dict[str, dict[str, 
     feats = []
     for code, label, geom in simplified_shapes(name, tolerance):
         style = json.dumps(styles.get(code, default_style), separators=(",", ":"))
-        text = json.dumps(tips.get(code, html.escape(label)), ensure_ascii=False)
+        text = json.dumps(tips.get(code, escape(label)), ensure_ascii=False)
         feats.append(f'{{"type":"Feature","geometry":{geom},"properties":{{"style":{style},"tip":{text}}}}}')
     return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
 
@@ -115,7 +168,7 @@ def styled_base(name: str, tolerance: float, style: dict[str, Any]) -> str:
     return base_geojson(name, tolerance).replace('"properties":{', '"properties":{"style":' + style_json + ",")
 
 
-class Legend(MacroElement):
+class Legend(SafeMacroElement):
     """A fixed legend box; ``html_body`` must already be escaped."""
 
     _template = Template(
@@ -144,19 +197,20 @@ class Legend(MacroElement):
 def legend_rows(items: list[tuple[str, str]], title: str, footer: str = "") -> str:
     """Legend HTML from (colour, label) pairs; labels are escaped here."""
     rows = "".join(
-        f'<div><span style="display:inline-block;width:18px;height:4px;background:{html.escape(c)};'
-        f'vertical-align:middle;margin-right:6px"></span>{html.escape(label)}</div>'
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{escape(c)};'
+        f'vertical-align:middle;margin-right:6px"></span>{escape(label)}</div>'
         for c, label in items
     )
-    foot = f'<div style="margin-top:4px;color:#555;font-size:11px">{html.escape(footer)}</div>' if footer else ""
-    return f"<b>{html.escape(title)}</b>{rows}{foot}"
+    foot = f'<div style="margin-top:4px;color:#555;font-size:11px">{escape(footer)}</div>' if footer else ""
+    return f"<b>{escape(title)}</b>{rows}{foot}"
 
 
 def raw_element(html_text: str) -> Element:
-    return Element(html_text)
+    """An HTML element added as it is (never compiled as a template)."""
+    return RawText(html_text)
 
 
-class MetricScale(MacroElement):
+class MetricScale(SafeMacroElement):
     """A metric-only scale bar (folium's control_scale also shows miles)."""
 
     _template = Template(

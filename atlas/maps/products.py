@@ -170,9 +170,9 @@ def export_map(atlas: "Atlas", filters: Filters | None, path: str | Path, opts: 
 
 
 def _escape(text: str) -> str:
-    import html
+    from atlas.maps.layers import escape
 
-    return html.escape(text)
+    return escape(text)
 
 
 def export_data(atlas: "Atlas", filters: Filters | None, path: str | Path, *, origin_level: str = "authority",

@@ -17,25 +17,26 @@ from datetime import date
 from pathlib import Path
 from textwrap import shorten, wrap
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import geopandas as gpd
 import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from pyproj import Transformer
 
-matplotlib.use("Agg")  # no display: pure file output (also in notebooks' headless runs)
-
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-
-from atlas.geo import flows as fl  # noqa: E402
-from atlas.geo.arcs import great_circle_lines  # noqa: E402
-from atlas.maps import styles  # noqa: E402
-from atlas.reference import loaders  # noqa: E402
+from atlas.geo import flows as fl
+from atlas.geo.arcs import great_circle_lines
+from atlas.maps import styles
+from atlas.reference import loaders
 
 #: Page sizes in inches (landscape).
 LAYOUTS: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "16:9": (13.333, 7.5)}
@@ -54,9 +55,26 @@ OVERSEAS: dict[str, tuple[str, str, tuple[float, float, float, float]]] = {
 FONT = "DejaVu Sans"
 
 
+#: Text drawn on print maps is data, never markup: no mathtext ("$x$"), no TeX.
+TEXT_RC = {"text.parse_math": False, "text.usetex": False}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _plain_text(build: _F) -> _F:
+    """Run a figure builder with mathtext and TeX off, so a "$" in a name prints as a dollar."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with matplotlib.rc_context(TEXT_RC):
+            return build(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _text(s: object) -> str:
-    """Data text for matplotlib: '$' would start mathtext."""
-    return str(s).replace("$", r"\$")
+    """Data text for matplotlib (printed as it is: builders run under TEXT_RC)."""
+    return str(s)
 
 
 def default_source(lang: str = "fr", demo: bool = False, when: date | None = None) -> str:
@@ -97,11 +115,12 @@ def _overseas_mask(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 # ---- page ---------------------------------------------------------------------------------------------
 
 def _page(layout: str, title: str, subtitle: str, source: str, projection_note: str
-          ) -> tuple[Figure, plt.Axes, plt.Axes]:
+          ) -> tuple[Figure, Axes, Axes]:
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {sorted(LAYOUTS)}, got {layout!r}")
     w, h = LAYOUTS[layout]
-    fig = plt.figure(figsize=(w, h))
+    # A bare Figure, not pyplot: no global backend or figure registry is touched.
+    fig = Figure(figsize=(w, h))
     fig.patch.set_facecolor("white")
     top = 1 - 0.9 / h  # room for title and subtitle
     bottom = 0.45 / h
@@ -119,7 +138,7 @@ def _page(layout: str, title: str, subtitle: str, source: str, projection_note: 
     return fig, ax, leg
 
 
-def _style_map_axes(ax: plt.Axes) -> None:
+def _style_map_axes(ax: Axes) -> None:
     ax.set_xlabel("")
     ax.set_ylabel("")
     if not getattr(ax, "_atlas_world", False):
@@ -142,7 +161,7 @@ def _countries(crs: str, clip: tuple[float, float, float, float] | None = None) 
     return gdf.to_crs(crs)
 
 
-def _graticule(ax: plt.Axes, tr: Transformer) -> None:
+def _graticule(ax: Axes, tr: Transformer) -> None:
     segs = []
     for lon in range(-180, 181, 30):
         lat = np.linspace(-85, 85, 60)
@@ -166,7 +185,7 @@ def _graticule(ax: plt.Axes, tr: Transformer) -> None:
         spine.set_visible(False)
 
 
-def _scale_bar(ax: plt.Axes, length_km: float | None = None) -> None:
+def _scale_bar(ax: Axes, length_km: float | None = None) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     width_km = (x1 - x0) / 1000
@@ -185,7 +204,7 @@ def _scale_bar(ax: plt.Axes, length_km: float | None = None) -> None:
         ax.text(xpos, by + h * 2.2, label, fontsize=7, ha="center", va="bottom", family=FONT, color="#374151", zorder=6)
 
 
-def _frame(ax: plt.Axes, xs: np.ndarray, ys: np.ndarray, full: tuple[float, float, float, float],
+def _frame(ax: Axes, xs: np.ndarray, ys: np.ndarray, full: tuple[float, float, float, float],
            margin: float = 0.08, clamp: bool = True) -> None:
     """Fit the axes to the points (with a margin) in the axes' aspect ratio, within ``full``."""
     fx0, fy0, fx1, fy1 = full
@@ -260,7 +279,7 @@ def _arrowheads(segs: list[np.ndarray], owner: list[int], arm: np.ndarray) -> li
     return heads  # type: ignore[return-value]
 
 
-def _legend(leg: plt.Axes, title: str, items: list[tuple[str, str]], widths: list[tuple[float, str]],
+def _legend(leg: Axes, title: str, items: list[tuple[str, str]], widths: list[tuple[float, str]],
             circles: list[tuple[float, str]], notes: list[str]) -> None:
     """Draw the legend column in axes coordinates (top to bottom)."""
     y = 0.98
@@ -294,7 +313,7 @@ def _legend(leg: plt.Axes, title: str, items: list[tuple[str, str]], widths: lis
         y -= 0.028 * len(lines) + 0.01
 
 
-def _insets(fig: Figure, ax: plt.Axes, codes: list[str], draw) -> None:
+def _insets(fig: Figure, ax: Axes, codes: list[str], draw) -> None:
     """Small frames for overseas départements along the bottom-left of the map (Lambert-93 view)."""
     bbox = ax.get_position()
     size = min(bbox.width, bbox.height) * 0.17
@@ -317,6 +336,7 @@ def _insets(fig: Figure, ax: plt.Axes, codes: list[str], draw) -> None:
         iax.set_title(name, fontsize=6.5, family=FONT, pad=1.5, color="#374151")
 
 
+@_plain_text
 def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", source: str | None = None,
                     n_links: int | None = None, origin_level: str = "", dest_level: str = "",
                     magnitude: str = "links", colour_by: str = "zone", max_flows: int = 3000, lang: str = "fr",
@@ -396,7 +416,7 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
     t_max = float(tot_value.max()) if tot_value.size else 0.0
     r_max = 9.0
 
-    def circles(target_ax: plt.Axes, rows: pd.DataFrame, values: np.ndarray, transformer: Transformer) -> None:
+    def circles(target_ax: Axes, rows: pd.DataFrame, values: np.ndarray, transformer: Transformer) -> None:
         if rows.empty:
             return
         x, y = transformer.transform(rows["lon"].to_numpy(float), rows["lat"].to_numpy(float))
@@ -412,7 +432,7 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         fr_rows = totals[totals["side"] == "fr"]
         fr_vals = (fr_rows["outgoing"] + fr_rows["incoming"]).to_numpy(float)
 
-        def draw(iax: plt.Axes, code: str, itr: Transformer) -> None:
+        def draw(iax: Axes, code: str, itr: Transformer) -> None:
             a, b, c, d = OVERSEAS[code][2]
             m = ((fr_rows["lon"] >= a - 0.5) & (fr_rows["lon"] <= c + 0.5) & (fr_rows["lat"] >= b - 0.5)
                  & (fr_rows["lat"] <= d + 0.5)).to_numpy()
@@ -452,6 +472,7 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
     return fig
 
 
+@_plain_text
 def static_choropleth(values: dict[str, float], level: str = "departement", *, title: str, subtitle: str = "",
                       source: str | None = None, magnitude: str = "links", lang: str = "fr", layout: str = "a4",
                       demo: bool = False) -> Figure:
@@ -486,7 +507,7 @@ def static_choropleth(values: dict[str, float], level: str = "departement", *, t
         x0, y0, x1, y1 = metro.total_bounds
         _frame(ax, np.array([x0, x1]), np.array([y0, y1]), (x0 - 6e5, y0 - 4e5, x1 + 6e5, y1 + 4e5), margin=0.02)
 
-        def draw(iax: plt.Axes, code: str, itr: Transformer) -> None:
+        def draw(iax: Axes, code: str, itr: Transformer) -> None:
             d = deps[deps["code"] == code].to_crs(iax_crs[code])
             d.plot(ax=iax, color=colour_of(values.get(code, 0)), edgecolor="#6b7280", lw=0.4)
 
@@ -532,7 +553,6 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     rc = {"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": FONT}
     meta = {"png": {"Software": "atlas"}, "svg": {"Creator": "atlas"}, "pdf": {"Creator": "atlas"}}[fmt]
-    with plt.rc_context(rc):
+    with matplotlib.rc_context({**rc, **TEXT_RC}):
         fig.savefig(path, format=fmt, dpi=dpi, facecolor="white", metadata=meta)
-    plt.close(fig)
     return path

@@ -81,14 +81,15 @@ def _review_section(lang: str, path: str) -> None:
         return
     st.caption(t("review_count", lang).format(n=len(queue)))
     for item in queue[:25]:
-        label = f"{t('row', lang)} {item['row']} · {item['side']} · {item['value']} — {item['reason']}"
+        # Expander labels and radio options are markdown: imported values are escaped as text.
+        label = widgets.md_escape(f"{t('row', lang)} {item['row']} · {item['side']} · {item['value']} — {item['reason']}")
         with st.expander(label):
             if item.get("context"):
                 st.text(item["context"])
             options = [-1] + list(range(len(item["candidates"])))
             choice = st.radio(t("review_pick", lang), options, key=f"pick_{item['id']}",
                               format_func=lambda i, c=item["candidates"]: t("review_ignore", lang) if i < 0
-                              else c[i].get("label", str(c[i])))
+                              else widgets.md_escape(c[i].get("label", str(c[i]))))
             coords = st.columns(3)
             lat = coords[0].number_input("lat", min_value=-90.0, max_value=90.0, value=None, key=f"lat_{item['id']}")
             lon = coords[1].number_input("lon", min_value=-180.0, max_value=180.0, value=None, key=f"lon_{item['id']}")

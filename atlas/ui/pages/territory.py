@@ -90,15 +90,15 @@ def render() -> None:
         return
     authority = data.authority(path, version, chosen)
     if authority is None:
-        st.error(t("territory_unknown", lang).format(id=chosen))
+        st.error(t("territory_unknown", lang).format(id=widgets.md_escape(chosen)))
         return
     widgets.sync_url(Filters(), {"id": chosen})
 
     level = LEVEL_LABELS.get(authority["level"], ("", ""))[0 if lang == "fr" else 1]
-    st.header(authority["name"])
+    st.header(widgets.md_escape(authority["name"]))
     facts = [level]
     if authority.get("departement"):
-        facts.append(f"{t('departement', lang)} {authority['departement']}")
+        facts.append(f"{t('departement', lang)} {widgets.md_escape(authority['departement'])}")
     if authority.get("population") and not pd.isna(authority["population"]):
         facts.append(f"{widgets.fmt_int(authority['population'])} {t('inhabitants', lang)}")
     st.caption(" · ".join(facts))
