@@ -1,6 +1,9 @@
 """The `atlas` command. Data goes to stdout, diagnostics and progress to stderr.
 
-Exit codes: 0 success, 1 an atlas error (bad input, missing database…), 2 usage error.
+Exit codes: 0 success, 1 an atlas error (bad input, missing database, a file that cannot be
+written…), 2 usage error (bad option, bad ATLAS_* variable), 130 interrupted. Every error is one
+line on stderr; a bug shows as "atlas: internal error: …" (ATLAS_DEBUG=1 prints the traceback).
+Output cut short by the reader (``atlas stats --json | head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from atlas import config
-from atlas.errors import AtlasError
+from atlas.errors import AtlasError, SettingError
 
 #: Steps of `atlas init`, in order, for the progress bar.
 INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
@@ -104,6 +107,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the Streamlit server in this very process (exec), so that stopping `atlas serve`
+    (Ctrl-C, SIGTERM from a supervisor) stops the server: no child is left serving."""
+    import atlas
+
+    with atlas.open(args.db):  # a missing or broken database is a one-line error here, not in the app
+        pass
     app = config.PROJECT_ROOT / "app.py"
     env = dict(os.environ, ATLAS_DB=str(Path(args.db).resolve()))
     if args.edit:
@@ -112,7 +121,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
            "--server.address", args.address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
     _err(f"atlas: serving on http://{args.address}:{args.port} (database {args.db})")
-    return subprocess.call(cmd, cwd=str(config.PROJECT_ROOT), env=env)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    if os.name == "posix":
+        os.chdir(config.PROJECT_ROOT)
+        os.execve(sys.executable, cmd, env)  # does not return
+    return _serve_child(cmd, env)
+
+
+def _serve_child(cmd: list[str], env: dict[str, str]) -> int:
+    """Where exec is not available: a child process, stopped when this process is stopped."""
+    import signal
+
+    proc = subprocess.Popen(cmd, cwd=str(config.PROJECT_ROOT), env=env)
+
+    def stop(signum: int, _frame: object) -> None:
+        proc.terminate()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
+    try:
+        return proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 #: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
@@ -128,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_db, help=f"database file (default: {default_db})")
     p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=True,
                    help="include the demonstration atlas (default: yes)")
-    p.add_argument("--seed", type=int, default=int(config.get("seed")), help="seed of the demonstration data")
+    p.add_argument("--seed", type=int, default=config.number("seed"), help="seed of the demonstration data")
     p.add_argument("--force", action="store_true", help="rebuild even if the file exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_init)
@@ -136,12 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts by level, country, theme and SDG")
     p.add_argument("--db", default=default_db)
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.add_argument("--limit", type=int, default=25, help="rows per table (text output)")
+    p.add_argument("--limit", type=_count, default=25, help="rows per table (text output)")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("serve", help="start the web app")
     p.add_argument("--db", default=default_db)
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_port, default=8501, help="TCP port, 1-65535 (default: 8501)")
     p.add_argument("--address", default="localhost")
     p.add_argument("--edit", action="store_true", help="editing mode (imports, review queue)")
     p.set_defaults(func=cmd_serve)
@@ -153,17 +189,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"expected a TCP port between 1 and 65535, got {text[:40]!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text[:40]!r}")
+    return int(text)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        config.check_all()
+    except SettingError as exc:
+        _err(f"atlas: error: {_one_line(exc)}")
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except AtlasError as exc:
-        _err(f"atlas: error: {exc}")
+        _err(f"atlas: error: {_one_line(exc)}")
+        return 1
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): stop quietly. Point stdout at /dev/null so
+        # the interpreter's final flush does not raise again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         return 1
     except KeyboardInterrupt:
         _err("atlas: interrupted")
         return 130
+    except MemoryError:
+        _err("atlas: error: out of memory (the input is too large for this machine)")
+        return 1
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if config.flag("debug"):
+            raise
+        _err(f"atlas: internal error: {type(exc).__name__}: {_one_line(exc)[:300]} "
+             "(this is a bug; ATLAS_DEBUG=1 shows the traceback)")
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Settings: one table of (name, default, help), each overridable by an ATLAS_* variable."""
+"""Settings: one table of (name, kind, default, help), each overridable by an ATLAS_* variable.
+
+Every value is checked against its kind when it is read: ``ATLAS_SEED=abc`` is a one-line
+:class:`~atlas.errors.SettingError` naming the variable and what it accepts, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +10,97 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas.errors import SettingError
+
 #: Root of the source tree (the folder holding data/ and app.py).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One setting. ``kind`` is "path", "choice" (one of ``choices``), "flag" or "int"
+    (between ``minimum`` and ``maximum``)."""
+
     name: str
+    kind: str
     default: str
     help: str
+    choices: tuple[str, ...] = ()
+    minimum: int = 0
+    maximum: int = 2**31 - 1
 
     @property
     def env(self) -> str:
         return "ATLAS_" + self.name.upper()
 
     def value(self) -> str:
-        return os.environ.get(self.env, self.default)
+        """The checked text value: ATLAS_<NAME> when set, else the default."""
+        raw = os.environ.get(self.env)
+        if raw is None:
+            return self.default
+        text = raw.strip()
+        if self.kind == "path":
+            if not text or "\x00" in text:
+                raise SettingError(f"{self.env}: expected a file path, got {raw[:80]!r}")
+            return text
+        if self.kind == "choice":
+            if text.lower() not in self.choices:
+                raise SettingError(f"{self.env}: expected one of {', '.join(self.choices)}, got {raw[:80]!r}")
+            return text.lower()
+        if self.kind == "flag":
+            if text.lower() not in _TRUE | _FALSE:
+                raise SettingError(f"{self.env}: expected 1/0 (or true/false, yes/no, on/off), got {raw[:80]!r}")
+            return "1" if text.lower() in _TRUE else "0"
+        if self.kind == "int":
+            if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+                raise SettingError(f"{self.env}: expected a whole number between {self.minimum} and "
+                                   f"{self.maximum}, got {raw[:80]!r}")
+            number = int(text)
+            if not self.minimum <= number <= self.maximum:
+                raise SettingError(f"{self.env}: expected a whole number between {self.minimum} and "
+                                   f"{self.maximum}, got {number}")
+            return str(number)
+        raise AssertionError(f"unknown setting kind {self.kind!r}")  # a programming error
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", str(DATA_DIR / "atlas.duckdb"), "Path of the DuckDB database file."),
-    Setting("reference_dir", str(REFERENCE_DIR), "Folder of the committed reference files."),
-    Setting("lang", "fr", "Default language of the app: fr or en."),
-    Setting("edit", "0", "1 to start the app in editing mode (imports, review queue)."),
-    Setting("tiles", "0", "1 to offer online tile layers (needs a network; off by default)."),
-    Setting("max_arcs", "3000", "Above this many flows a map keeps the top N and groups the rest."),
-    Setting("seed", "2016", "Seed of the demonstration data generator."),
+    Setting("db", "path", str(DATA_DIR / "atlas.duckdb"), "Path of the DuckDB database file."),
+    Setting("reference_dir", "path", str(REFERENCE_DIR), "Folder of the committed reference files."),
+    Setting("lang", "choice", "fr", "Default language of the app: fr or en.", choices=("fr", "en")),
+    Setting("edit", "flag", "0", "1 to start the app in editing mode (imports, review queue)."),
+    Setting("tiles", "flag", "0", "1 to offer online tile layers (needs a network; off by default)."),
+    Setting("max_arcs", "int", "3000", "Above this many flows a map keeps the top N and groups the rest.",
+            minimum=1, maximum=100_000),
+    Setting("debug", "flag", "0", "1 to print the full traceback of an internal error (CLI)."),
+    Setting("seed", "int", "2016", "Seed of the demonstration data generator.", minimum=0, maximum=2**31 - 1),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def get(name: str) -> str:
-    """The value of a setting: the ATLAS_<NAME> variable when set, else its default."""
+    """The checked value of a setting: the ATLAS_<NAME> variable when set, else its default."""
     try:
-        return _BY_NAME[name].value()
+        setting = _BY_NAME[name]
     except KeyError:
         raise KeyError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}") from None
+    return setting.value()
+
+
+def number(name: str) -> int:
+    """An "int" setting as an int."""
+    return int(get(name))
+
+
+def check_all() -> None:
+    """Read every setting once: a bad ATLAS_* value fails here, with its message."""
+    for setting in SETTINGS:
+        setting.value()
 
 
 def default_db_path() -> Path:
@@ -55,4 +112,4 @@ def reference_dir() -> Path:
 
 
 def flag(name: str) -> bool:
-    return get(name).strip().lower() in {"1", "true", "yes", "on"}
+    return get(name) == "1"

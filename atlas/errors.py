@@ -23,9 +23,29 @@ class ImportFileError(AtlasError):
     """An input file cannot be read or does not have the expected shape."""
 
 
+class OutputPathError(AtlasError):
+    """A file cannot be written where asked (missing folder, a folder, not writable…)."""
+
+
 class MatchError(AtlasError):
     """A name or code could not be matched to a reference authority or place."""
 
 
 class ReferenceDataError(AtlasError):
     """Committed reference data is missing or inconsistent (run `make reference`)."""
+
+
+class SettingError(AtlasError):
+    """An ATLAS_* environment variable holds a value its setting does not accept."""
+
+
+class ExportError(AtlasError):
+    """An output (map, data export, report) cannot be written where it was asked."""
+
+
+def show_path(path: object, limit: int = 120) -> str:
+    """A path for a one-line message: quoted, and shortened in the middle past ``limit`` characters."""
+    text = str(path)
+    if len(text) > limit:
+        text = f"{text[:limit // 2]}…{text[-(limit // 2 - 1):]} ({len(text)} characters)"
+    return repr(text)

@@ -15,10 +15,31 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from atlas.errors import DatabaseError, DatabaseNotFoundError
+from atlas.errors import DatabaseError, DatabaseNotFoundError, show_path
 
 #: Schema version written in meta by the builder; readers refuse other versions.
 SCHEMA_VERSION = "1"
+
+
+def check_database_file(path: Path) -> None:
+    """DatabaseError unless ``path`` is a file that starts like a DuckDB database.
+
+    DuckDB's own messages for a CSV, an empty file or a folder ("Cannot launch in-memory
+    database in read-only mode!") do not say what is wrong; the file header does.
+    """
+    shown = show_path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{shown} is a folder; expected a DuckDB database file built by `atlas init`")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {shown}: {exc.strerror or exc}") from exc
+    if not head:
+        raise DatabaseError(f"{shown} is empty; expected a DuckDB database file built by `atlas init`")
+    if head[8:12] != b"DUCK":
+        raise DatabaseError(f"{shown} is not a DuckDB database (wrong file header); expected a file built "
+                            "by `atlas init`, e.g. data/atlas.duckdb")
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
@@ -31,10 +52,15 @@ class ReadOnlyDatabase:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser().resolve()
-        if not self.path.exists():
+        try:
+            found = self.path.exists()
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise DatabaseError(f"cannot use {show_path(self.path)} as the database: {exc.strerror or exc}") from exc
+        if not found:
             raise DatabaseNotFoundError(
-                f"database file not found: {self.path} (expected a DuckDB file built by `atlas init`)"
+                f"database file not found: {show_path(self.path)} (expected a DuckDB file built by `atlas init`)"
             )
+        check_database_file(self.path)
         self._lock = threading.RLock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._sig: tuple[int, int, int] | None = None

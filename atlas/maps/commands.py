@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from atlas.errors import AtlasError, QueryError
+from atlas.maps.output import checked_output
 from atlas.geo.flows import COLOUR_BY, DEST_LEVELS, MAGNITUDES, ORIGIN_LEVELS
 from atlas.models import Filters
 
@@ -79,7 +80,7 @@ def _err(msg: str) -> None:
 def cmd_map(args: argparse.Namespace) -> int:
     import atlas
 
-    out = Path(args.output)
+    out = checked_output(args.output, folder=bool(args.each))
     filters = filters_from_args(args)
     with atlas.open(args.db) as handle:
         kwargs = dict(origin_level=args.origin_level, dest_level=args.dest_level, magnitude=args.magnitude,
@@ -101,7 +102,7 @@ def _batch(handle, filters: Filters, args: argparse.Namespace, folder: Path, kwa
 
     if folder.suffix:
         raise QueryError(f"--each writes one map per area into a folder; got a file name {folder.name!r}")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = checked_output(folder, folder=True)
     areas = batch_areas(handle, filters, args.each)
     if not areas:
         _err("atlas map: no links match these filters: nothing written")

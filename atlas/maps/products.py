@@ -18,6 +18,7 @@ from atlas.geo import flows as fl
 from atlas.maps import static
 from atlas.maps.assets import standalone_html
 from atlas.maps.export import format_of, write_data
+from atlas.maps.output import checked_output, writing
 from atlas.maps.flowmap import LEVEL_WORDS, MapInfo, build_choropleth, render_flow_map
 from atlas.models import Filters
 
@@ -141,17 +142,17 @@ def export_map(atlas: "Atlas", filters: Filters | None, path: str | Path, opts: 
     """Write the map of a selection: .html (standalone, offline), .png (300 dpi), .svg or .pdf."""
     opts = opts.checked()
     filters = _filters(filters)
-    path = Path(path)
+    path = checked_output(path)
     suffix = path.suffix.lower()
     if suffix not in MAP_FORMATS:
         raise QueryError(f"map files are {', '.join(MAP_FORMATS)}; got {path.name!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     lang = opts.language
     title = opts.title or default_title(atlas, filters, lang, opts.view)
     if suffix == ".html":
         m, _info = flow_map(atlas, filters, MapOptions(**{**opts.__dict__, "title": title}))
         html = standalone_html(m).replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
-        path.write_text(html, encoding="utf-8")
+        with writing(path):
+            path.write_text(html, encoding="utf-8")
         return path
     demo = atlas.is_demo
     subtitle = atlas.describe(filters, lang)
@@ -166,7 +167,8 @@ def export_map(atlas: "Atlas", filters: Filters | None, path: str | Path, opts: 
         fig = static.static_choropleth(values, "country" if opts.view == "countries" else "departement",
                                        title=title, subtitle=subtitle, magnitude=opts.magnitude, lang=lang,
                                        layout=opts.layout, demo=demo)
-    return static.save_figure(fig, path)
+    with writing(path):
+        return static.save_figure(fig, path)
 
 
 def _escape(text: str) -> str:
@@ -183,6 +185,7 @@ def export_data(atlas: "Atlas", filters: Filters | None, path: str | Path, *, or
         kind = format_of(path, fmt)
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
+    path = checked_output(path, folder=kind == "flowmap")
     lang = config.get("lang")
     opts = MapOptions(origin_level=origin_level, dest_level=dest_level, magnitude=magnitude).checked()
     result = flow_result(atlas, filters, opts) if kind in ("xlsx", "gpkg", "flowmap") else None
@@ -192,9 +195,10 @@ def export_data(atlas: "Atlas", filters: Filters | None, path: str | Path, *, or
              "links": str(len(links)) if links is not None else "",
              "flows": (f"{result.origin_level} → {result.dest_level}, {len(result.flows)} flows" if result else "")}
     try:
-        return write_data(links if links is not None else pd.DataFrame(), path,
-                          flows=result.flows if result else None, fmt=kind, about=about,
-                          magnitude_col=fl.magnitude_column(magnitude))
+        with writing(path if kind != "flowmap" else path / "flows.csv"):
+            return write_data(links if links is not None else pd.DataFrame(), path,
+                              flows=result.flows if result else None, fmt=kind, about=about,
+                              magnitude_col=fl.magnitude_column(magnitude))
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
 

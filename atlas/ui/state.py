@@ -11,22 +11,37 @@ LIST_FIELDS = ("themes", "countries", "sdgs", "zones", "regions", "departements"
                "funding", "status", "authorities")
 
 
+#: Longest value kept from one URL parameter, and most values per list: a URL is typed or
+#: shared by people, anything longer is not a selection.
+MAX_PARAM_CHARS = 2000
+MAX_VALUES = 200
+
+
+def small_int(text: str, digits: int = 4) -> int | None:
+    """``text`` as an int when it is 1 to ``digits`` ASCII digits, else None (never raises)."""
+    text = text.strip()
+    if 0 < len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def filters_from_params(params: Mapping[str, str]) -> Filters:
     """Filters from query parameters; values that do not parse are ignored, not fatal."""
     kwargs: dict[str, object] = {}
     for name in LIST_FIELDS:
-        raw = params.get(name)
-        if not raw:
+        raw = str(params.get(name) or "")[:MAX_PARAM_CHARS]
+        values = [v.strip() for v in raw.split(",") if v.strip()][:MAX_VALUES]
+        if not values:
             continue
-        values = [v for v in str(raw).split(",") if v]
         if name == "sdgs":
-            values = [int(v) for v in values if v.isdigit() and 1 <= int(v) <= 17]  # type: ignore[misc]
-        kwargs[name] = values
-    years = params.get("years")
-    if years and "-" in str(years):
-        a, _, b = str(years).partition("-")
-        if a.isdigit() and b.isdigit() and int(a) <= int(b):
-            kwargs["years"] = (int(a), int(b))
+            sdgs = [small_int(v, 2) for v in values]
+            kwargs[name] = [n for n in sdgs if n is not None and 1 <= n <= 17]
+        else:
+            kwargs[name] = values
+    first, _, last = str(params.get("years") or "")[:MAX_PARAM_CHARS].partition("-")
+    a, b = small_int(first), small_int(last)
+    if a is not None and b is not None and a <= b:
+        kwargs["years"] = (a, b)
     return Filters(**kwargs)  # type: ignore[arg-type]
 
 

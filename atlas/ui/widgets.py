@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -37,6 +39,16 @@ def md_escape(text: str) -> str:
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~&\"'=:$%")
+
+
+def error_text(exc: BaseException) -> str:
+    """An error for a visitor: one line, markdown-escaped, with no server folder in it."""
+    import tempfile
+
+    text = " ".join(str(exc).split())
+    for root in sorted({tempfile.gettempdir(), str(config.PROJECT_ROOT), str(Path.home())}, key=len, reverse=True):
+        text = re.sub(re.escape(root.rstrip("/")) + r"/(?:[^\s'\"/]+/)*", "", text)
+    return md_escape(text[:500])
 
 
 def fmt_int(n: int) -> str:

@@ -64,7 +64,7 @@ def _import_section(lang: str, path: str) -> None:
             with st.spinner(t("import_running", lang)):
                 report = import_file(target, path, format=fmt, dry_run=dry)
         except AtlasError as exc:
-            st.error(str(exc))
+            st.error(widgets.error_text(exc))
             return
     st.session_state["last_report"] = report
     if not dry:
@@ -103,7 +103,7 @@ def _review_section(lang: str, path: str) -> None:
                 try:
                     decide(path, [decision])
                 except (ReviewError, AtlasError) as exc:
-                    st.error(str(exc))
+                    st.error(widgets.error_text(exc))
                 else:
                     st.rerun()
 
@@ -122,7 +122,7 @@ def _batches_section(lang: str, path: str) -> None:
             try:
                 undo_batch(path, target)
             except AtlasError as exc:
-                st.error(str(exc))
+                st.error(widgets.error_text(exc))
             else:
                 st.success(t("undone", lang).format(batch=target))
                 st.rerun()

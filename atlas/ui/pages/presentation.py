@@ -45,7 +45,7 @@ def render() -> None:
                 st.session_state["custom_story"] = parse_story(upload.getvalue(), upload.name)
                 st.success(t("story_loaded", lang))
             except ImportFileError as exc:
-                st.error(str(exc))
+                st.error(widgets.error_text(exc))
         st.download_button(t("story_download", lang), story_to_json(stories[key]), file_name=f"{key}.json",
                            mime="application/json", key="story_download")
     story = stories[key]
