@@ -75,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lang", "choice", "fr", "Default language of the app: fr or en.", choices=("fr", "en")),
     Setting("edit", "flag", "0", "1 to start the app in editing mode (imports, review queue)."),
     Setting("tiles", "flag", "0", "1 to offer online tile layers (needs a network; off by default)."),
-    Setting("max_arcs", "int", "3000", "Above this many flows a map keeps the top N and groups the rest.",
+    Setting("max_arcs", "int", "600", "Above this many flows a map keeps the top N and groups the rest.",
             minimum=1, maximum=100_000),
     Setting("debug", "flag", "0", "1 to print the full traceback of an internal error (CLI)."),
     Setting("seed", "int", "2016", "Seed of the demonstration data generator.", minimum=0, maximum=2**31 - 1),

@@ -165,6 +165,15 @@ ZONES: tuple[str, ...] = (
     "Antarctique",
 )
 
+#: Codes of each category a flow can be coloured by, in a fixed order (index = category code).
+CATEGORY_CODES: dict[str, tuple[object, ...]] = {
+    "theme": tuple(t.code for t in THEMES),
+    "sdg": tuple(range(1, 18)),
+    "kind": tuple(k.code for k in KINDS),
+    "funding": tuple(f.code for f in FUNDINGS),
+    "zone": tuple(ZONES),
+}
+
 ZONE_LABELS_EN: dict[str, str] = {
     "Europe": "Europe",
     "Afrique du Nord": "North Africa",

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import atlas  # noqa: E402
 from atlas.db import flow_queries  # noqa: E402
 from atlas.geo import flows as fl  # noqa: E402
+from atlas.selection import query_flows  # noqa: E402
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"]
@@ -66,7 +67,7 @@ def task_ours(db: str, out: str) -> dict:
     a = atlas.open(db)
     base = peak_mb()
     t0 = time.perf_counter()
-    r = fl.query_flows(a.db, atlas.Filters(), "auto", "auto", max_flows=3000)
+    r = query_flows(a.db, atlas.Filters(), "auto", "auto", max_flows=3000)
     t1 = time.perf_counter()
     m, info = render_flow_map(r.flows, origin_level=r.origin_level, dest_level=r.dest_level, n_links=r.n_links,
                               max_flows=3000, demo=True, title="Atlas — national")
@@ -75,7 +76,7 @@ def task_ours(db: str, out: str) -> dict:
     Path(out).write_text(html, encoding="utf-8")
     # Again, warm: what the app (a long-running process) or a second map of a notebook pays.
     t3 = time.perf_counter()
-    r2 = fl.query_flows(a.db, atlas.Filters(), "auto", "auto", max_flows=3000)
+    r2 = query_flows(a.db, atlas.Filters(), "auto", "auto", max_flows=3000)
     m2, _ = render_flow_map(r2.flows, origin_level=r2.origin_level, dest_level=r2.dest_level, n_links=r2.n_links,
                             max_flows=3000, demo=True, title="Atlas — national")
     standalone_html(m2)
@@ -141,9 +142,9 @@ def task_filters(db: str) -> dict:
     rows = []
     for label, kwargs in FILTER_CASES:
         f = atlas.Filters(**kwargs)
-        flows_ms = _median_ms(lambda: fl.query_flows(a.db, f, "auto", "auto", max_flows=3000))
+        flows_ms = _median_ms(lambda: query_flows(a.db, f, "auto", "auto", max_flows=3000))
         counts_ms = _median_ms(lambda: flow_queries.filtered_counts(a.db, f))
-        r = fl.query_flows(a.db, f, "auto", "auto", max_flows=3000)
+        r = query_flows(a.db, f, "auto", "auto", max_flows=3000)
         rows.append({"filter": label, "flows_ms": flows_ms, "counts_ms": counts_ms, "links": r.n_links,
                      "flows": len(r.flows), "levels": f"{r.origin_level}→{r.dest_level}"})
     return {"rows": rows, "peak_mb": peak_mb()}

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from atlas.errors import DatabaseError, DatabaseNotFoundError, show_path
+
+#: Entries kept by ReadOnlyDatabase.memo (derived arrays per level, authority tables…).
+MEMO_LIMIT = 128
+
+T = TypeVar("T")
 
 #: Schema version written in meta by the builder; readers refuse other versions.
 SCHEMA_VERSION = "1"
@@ -64,6 +71,7 @@ class ReadOnlyDatabase:
         self._lock = threading.RLock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._sig: tuple[int, int, int] | None = None
+        self._memo: dict[Hashable, Any] = {}
         self._connect()
 
     def _connect(self) -> None:
@@ -89,6 +97,7 @@ class ReadOnlyDatabase:
             )
         self._con = con
         self._sig = _signature(self.path)
+        self._memo = {}  # what was derived from the old file is stale
 
     def _fresh(self) -> duckdb.DuckDBPyConnection:
         """The connection, reopened first if the file was swapped since it was opened."""
@@ -100,6 +109,37 @@ class ReadOnlyDatabase:
             self._connect()
         assert self._con is not None
         return self._con
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current file, held alone (one query at a time on the shared connection)."""
+        with self._lock:
+            cur = self._fresh().cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value derived from this database, made once per file version by ``make()``.
+
+        The cache belongs to the handle and is emptied when the file is swapped (an import), so
+        no caller keys its own cache on private state. At most ``MEMO_LIMIT`` entries are kept.
+        """
+        with self._lock:
+            self._fresh()
+            if key not in self._memo:
+                if len(self._memo) >= MEMO_LIMIT:
+                    self._memo.clear()
+                self._memo[key] = make()
+            return self._memo[key]
+
+    @property
+    def version(self) -> tuple[int, int, int] | None:
+        """Changes whenever the file is swapped: (inode, mtime ns, size) of the file read."""
+        with self._lock:
+            self._fresh()
+            return self._sig
 
     def df(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pd.DataFrame:
         """Run a query with bound parameters and return a pandas DataFrame."""

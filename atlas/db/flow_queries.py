@@ -24,16 +24,8 @@ import pyarrow.compute as pc
 
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.errors import DatabaseError
-from atlas.models import FUNDINGS, KINDS, THEMES, ZONES, Filters
+from atlas.models import CATEGORY_CODES, Filters  # noqa: F401 - CATEGORY_CODES re-exported
 
-#: Codes of each category a flow can be coloured by, in a fixed order (index = category code).
-CATEGORY_CODES: dict[str, tuple[Any, ...]] = {
-    "theme": tuple(t.code for t in THEMES),
-    "sdg": tuple(range(1, 18)),
-    "kind": tuple(k.code for k in KINDS),
-    "funding": tuple(f.code for f in FUNDINGS),
-    "zone": tuple(ZONES),
-}
 #: link_facts column behind each category; list columns are unnested.
 CATEGORY_COLUMNS: dict[str, tuple[str, bool]] = {
     "theme": ("themes", True), "sdg": ("sdgs", True), "kind": ("kind", False),
@@ -69,8 +61,7 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 
 
 def _arrow(db: ReadOnlyDatabase, query: str, params: dict[str, Any]) -> pa.Table:
-    with db._lock:  # one cursor at a time on the shared connection (see ReadOnlyDatabase)
-        cur = db._fresh().cursor()
+    with db.cursor() as cur:
         try:
             return cur.sql(query, params=params or None).to_arrow_table()
         except duckdb.CatalogException as exc:  # built before link_rollup / the integer keys
@@ -79,8 +70,6 @@ def _arrow(db: ReadOnlyDatabase, query: str, params: dict[str, Any]) -> pa.Table
         except duckdb.BinderException as exc:
             raise DatabaseError(f"{db.path} lacks the flow columns of this version ({exc}); "
                                 "rebuild it with `atlas init --force`") from exc
-        finally:
-            cur.close()
 
 
 #: Filters that only look at a link's two ends: they select whole links (link_rollup can answer).
@@ -192,15 +181,11 @@ def filtered_counts(db: ReadOnlyDatabase, filters: Filters, arrays: dict[str, np
             "fr_authorities": distinct(a["fr_key"], n_keys), "partners": int(used.size), "countries": countries}
 
 
-_COUNTRIES: dict[tuple, np.ndarray] = {}
-
-
 def _partner_countries(db: ReadOnlyDatabase) -> np.ndarray:
-    """Country of every authority by key (cached until the file is swapped)."""
-    db._fresh()
-    key = (str(db.path), db._sig)
-    if key not in _COUNTRIES:
-        _COUNTRIES.clear()
+    """Country of every authority by key (cached by the handle until the file is swapped)."""
+
+    def make() -> np.ndarray:
         df = db.df("SELECT k.key, a.country_iso2 FROM authority_keys k JOIN authorities a USING (id) ORDER BY k.key")
-        _COUNTRIES[key] = df["country_iso2"].to_numpy(dtype=object)
-    return _COUNTRIES[key]
+        return df["country_iso2"].to_numpy(dtype=object)
+
+    return db.memo("partner_countries", make)

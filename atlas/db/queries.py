@@ -8,6 +8,7 @@ import pandas as pd
 
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.sqlfiles import sql
+from atlas.errors import QueryError
 from atlas.models import Filters
 
 
@@ -193,3 +194,26 @@ def authority_card(db: ReadOnlyDatabase, authority_id: str) -> dict | None:
         return None
     return {"id": authority_id, "level": kind, "country_iso2": "FR", "is_french": True, "has_links": False,
             **ref.iloc[0].to_dict()}
+
+
+#: Filter fields whose codes are checked against the database, and the query of known codes.
+_CODE_CHECKS = (
+    ("themes", "SELECT code FROM themes"),
+    ("kinds", "SELECT code FROM action_kinds"),
+    ("funding", "SELECT code FROM funding_instruments"),
+    ("zones", "SELECT name_fr FROM zones"),
+    ("countries", "SELECT iso2 FROM countries"),
+)
+
+
+def check_codes(db: ReadOnlyDatabase, filters: Filters) -> None:
+    """QueryError for unknown codes, with a message listing what was expected."""
+    for field, query in _CODE_CHECKS:
+        values = getattr(filters, field)
+        if not values:
+            continue
+        known = {r[0] for r in db.rows(query)}
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            sample = ", ".join(sorted(known)[:40])
+            raise QueryError(f"unknown {field}: {unknown}; expected codes such as: {sample}")

@@ -18,6 +18,7 @@ One engine serves two inputs: activity rows read from the database as integer ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,6 +28,7 @@ import pandas as pd
 
 from atlas.geo.admin1 import admin1_table, assign_admin1
 from atlas.geo.arcs import great_circle_lines
+from atlas.models import CATEGORY_CODES
 from atlas.reference import loaders
 
 ORIGIN_LEVELS = ("authority", "epci", "departement", "region", "france")
@@ -393,8 +395,6 @@ def aggregate(links: pd.DataFrame, origin_level: str = "authority", dest_level: 
     amount = links["amount_eur"].to_numpy(float) if "amount_eur" in links.columns else budget
     category = codes = None
     if colour_by:
-        from atlas.db.flow_queries import CATEGORY_CODES
-
         if colour_by not in _LINK_CATEGORY_COLUMNS:
             raise ValueError(f"colour_by must be one of {COLOUR_BY}, got {colour_by!r}")
         codes = CATEGORY_CODES[colour_by]
@@ -441,45 +441,54 @@ def flows_from_arrays(arrays: dict[str, np.ndarray], ends: Ends, origin_level: s
                           category_codes=category_codes if category is not None else None)
 
 
-def count_flows(ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray, origin_level: str, dest_level: str,
-                memo: dict | None = None) -> int:
-    """Number of distinct (origin, dest) flows of the given links at a level pair."""
-    memo = {} if memo is None else memo
-    if ("o", origin_level) not in memo:
-        memo[("o", origin_level)] = origin_locations(ends.fr, origin_level)
-    if ("d", dest_level) not in memo:
-        memo[("d", dest_level)] = dest_locations(ends.partner, dest_level)
-    o_of_end, o_locs = memo[("o", origin_level)]
-    d_of_end, d_locs = memo[("d", dest_level)]
-    n_d = max(len(d_locs), 1)
-    code = o_of_end[fr_idx] * n_d + d_of_end[pa_idx]
-    return int(_dense_or_factorised(code, max(len(o_locs), 1) * n_d)[0].size)
+def choose_levels(candidates: tuple[tuple[str, str], ...], origin_codes: Callable[[str], tuple[np.ndarray, int]],
+                  dest_codes: Callable[[str], tuple[np.ndarray, int]], max_flows: int) -> tuple[str, str]:
+    """The one level chooser: the finest candidate pair with at most ``max_flows`` flows.
+
+    ``origin_codes(level)`` gives the location code of every link (one row per link) at that
+    level and the number of locations; ``dest_codes`` the same for partners. Cheap bounds first:
+    a pair is accepted without counting when (origins present) × (destinations present) fits,
+    and skipped when either side alone exceeds the budget. Every front end (app, CLI, API,
+    exports, stories) reaches this function through atlas.selection, with one budget.
+    """
+    for o_level, d_level in candidates:
+        o_code, n_o_locs = origin_codes(o_level)
+        d_code, n_d_locs = dest_codes(d_level)
+        if o_code.size == 0:
+            return o_level, d_level
+        n_o = int(np.count_nonzero(np.bincount(o_code, minlength=1)))
+        n_d = int(np.count_nonzero(np.bincount(d_code, minlength=1)))
+        if n_o * n_d <= max_flows:
+            return o_level, d_level
+        if max(n_o, n_d) > max_flows:
+            continue
+        n_d_locs = max(n_d_locs, 1)
+        if _dense_or_factorised(o_code * n_d_locs + d_code, max(n_o_locs, 1) * n_d_locs)[0].size <= max_flows:
+            return o_level, d_level
+    return candidates[-1]
 
 
 def choose_levels_for(ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray, max_flows: int,
                       candidates: tuple[tuple[str, str], ...] = AUTO_LEVELS) -> tuple[str, str]:
-    """The finest candidate level pair whose flow count stays within ``max_flows``.
-
-    ``fr_idx``/``pa_idx`` hold one row per link. A pair is skipped without counting when
-    its origins or destinations alone already exceed ``max_flows`` (every location has a flow).
-    """
+    """:func:`choose_levels` for links given as indexes into ``ends`` (one row per link)."""
     memo: dict = {}
-    n_fr = np.unique(fr_idx).size if fr_idx.size < 50_000 else int(np.bincount(fr_idx).astype(bool).sum())
-    n_pa = np.unique(pa_idx).size if pa_idx.size < 50_000 else int(np.bincount(pa_idx).astype(bool).sum())
-    n_links = fr_idx.size  # one row per link
-    for origin_level, dest_level in candidates:
-        if origin_level == "authority" and dest_level == "authority":
-            if n_links <= max_flows:
-                return origin_level, dest_level
-            continue
-        if (origin_level == "authority" and n_fr > max_flows) or (dest_level == "authority" and n_pa > max_flows):
-            continue
-        if count_flows(ends, fr_idx, pa_idx, origin_level, dest_level, memo) <= max_flows:
-            return origin_level, dest_level
-    return candidates[-1]
+
+    def origin(level: str) -> tuple[np.ndarray, int]:
+        if ("o", level) not in memo:
+            memo[("o", level)] = origin_locations(ends.fr, level)
+        of_end, locs = memo[("o", level)]
+        return of_end[fr_idx], len(locs)
+
+    def dest(level: str) -> tuple[np.ndarray, int]:
+        if ("d", level) not in memo:
+            memo[("d", level)] = dest_locations(ends.partner, level)
+        of_end, locs = memo[("d", level)]
+        return of_end[pa_idx], len(locs)
+
+    return choose_levels(candidates, origin, dest, max_flows)
 
 
-def choose_levels(links: pd.DataFrame, max_flows: int) -> tuple[str, str]:
+def choose_levels_of_links(links: pd.DataFrame, max_flows: int) -> tuple[str, str]:
     """The finest (origin, destination) level pair whose flow count stays within ``max_flows``."""
     if links.empty:
         return AUTO_LEVELS[0]
@@ -548,8 +557,6 @@ def flows_to_geodataframe(flows: pd.DataFrame, npts: int = 32) -> gpd.GeoDataFra
     return gpd.GeoDataFrame(flows.assign(length_km=np.round(dist / 1000, 1)), geometry=geoms, crs=4326)
 
 
-# ---- from the database -------------------------------------------------------------------------------
-
 def used_ends(ends: Ends, fr_key: np.ndarray, partner_key: np.ndarray) -> tuple[Ends, np.ndarray, np.ndarray]:
     """Only the authorities that occur in the rows (keys remapped): cost follows the selection."""
     n = len(ends.fr)
@@ -566,122 +573,3 @@ def used_ends(ends: Ends, fr_key: np.ndarray, partner_key: np.ndarray) -> tuple[
     used_pa, pa_idx = remap(partner_key)
     sub = Ends(ends.fr.iloc[used_fr].reset_index(drop=True), ends.partner.iloc[used_pa].reset_index(drop=True))
     return sub, fr_idx, pa_idx
-
-
-_AUTHORITIES: dict[tuple, Ends] = {}
-
-
-def database_ends(db) -> Ends:  # db: atlas.db.connection.ReadOnlyDatabase
-    """Ends of every authority of the database, cached until the file is swapped."""
-    from atlas.db.flow_queries import authority_table
-
-    db._fresh()
-    key = (str(db.path), db._sig)
-    if key not in _AUTHORITIES:
-        _AUTHORITIES.clear()
-        _AUTHORITIES[key] = ends_from_authorities(authority_table(db))
-    return _AUTHORITIES[key]
-
-
-@dataclass(frozen=True)
-class FlowResult:
-    """Flows of a selection and the levels they were aggregated at."""
-
-    flows: pd.DataFrame
-    origin_level: str
-    dest_level: str
-    n_links: int
-    n_projects: int
-    amount_eur: float
-
-
-_KEY_LOCATIONS: dict[tuple, tuple[np.ndarray, pd.DataFrame]] = {}
-
-
-def _key_locations(db, side: str, level: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """Location code of every authority key at a level (cached until the file is swapped)."""
-    ends = database_ends(db)
-    key = (str(db.path), db._sig, side, level)
-    if key not in _KEY_LOCATIONS:
-        if len(_KEY_LOCATIONS) > 64:
-            _KEY_LOCATIONS.clear()
-        _KEY_LOCATIONS[key] = (origin_locations(ends.fr, level) if side == "o"
-                               else dest_locations(ends.partner, level))
-    return _KEY_LOCATIONS[key]
-
-
-def _present(codes: np.ndarray, size: int) -> np.ndarray:
-    seen = np.zeros(max(size, 1), dtype=bool)
-    seen[codes] = True
-    return seen
-
-
-def _choose_db_levels(db, candidates: tuple[tuple[str, str], ...], fk: np.ndarray, pk: np.ndarray,
-                      max_flows: int) -> tuple[str, str]:
-    """Finest candidate within ``max_flows`` flows, for link-level key arrays ``fk``/``pk``.
-
-    Cheap bounds first: a pair is accepted without counting when (origins present) × (destinations
-    present) fits, and skipped when either side alone exceeds the budget.
-    """
-    n_keys = len(database_ends(db).fr)
-    fr_used = np.flatnonzero(_present(fk, n_keys))
-    pa_used = np.flatnonzero(_present(pk, n_keys))
-    for o_level, d_level in candidates:
-        o_of_key, o_locs = _key_locations(db, "o", o_level)
-        d_of_key, d_locs = _key_locations(db, "d", d_level)
-        n_o = int(_present(o_of_key[fr_used], len(o_locs)).sum())
-        n_d = int(_present(d_of_key[pa_used], len(d_locs)).sum())
-        if n_o * n_d <= max_flows:
-            return o_level, d_level
-        if max(n_o, n_d) > max_flows or (o_level == "authority" and d_level == "authority" and fk.size > max_flows):
-            continue
-        code = o_of_key[fk] * max(len(d_locs), 1) + d_of_key[pk]
-        if _dense_or_factorised(code, max(len(o_locs), 1) * max(len(d_locs), 1))[0].size <= max_flows:
-            return o_level, d_level
-    return candidates[-1]
-
-
-def query_flows(db, filters, origin_level: str = "auto", dest_level: str = "auto", colour_by: str | None = None,
-                max_flows: int = 3000) -> FlowResult:
-    """Flows of the links matching ``filters``, aggregated in numpy from integer-keyed rows.
-
-    ``origin_level``/``dest_level`` "auto" pick the finest pair with at most ``max_flows`` flows.
-    """
-    from atlas.db.flow_queries import CATEGORY_CODES, activity_arrays, link_arrays, link_level
-
-    if colour_by is not None and colour_by not in COLOUR_BY:
-        raise ValueError(f"colour_by must be one of {COLOUR_BY}, got {colour_by!r}")
-    ends = database_ends(db)
-    if link_level(filters, colour_by):
-        # Whole links: one row each, magnitudes already summed per link.
-        arrays = link_arrays(db, filters)
-        fk, pk = arrays["fr_key"], arrays["partner_key"]
-        first = np.ones(fk.size, dtype=bool)
-        w_projects = arrays["n_projects"]
-    else:
-        arrays = activity_arrays(db, filters, category=colour_by)
-        fk, pk = arrays["fr_key"], arrays["partner_key"]
-        first = link_starts(fk, pk, len(ends.partner))
-        w_projects = arrays["is_project"]  # boolean: counted without a float copy
-    if origin_level == "auto" or dest_level == "auto":
-        candidates = level_candidates(origin_level, dest_level)
-        if fk.size:
-            # Levels are chosen on the links (one row each), not on the activity rows.
-            links_only = first.all()
-            origin_level, dest_level = _choose_db_levels(db, candidates, fk if links_only else fk[first],
-                                                         pk if links_only else pk[first], max_flows)
-        else:
-            origin_level, dest_level = candidates[0]
-    check_levels(origin_level, dest_level)
-    if fk.size == 0:
-        flows = aggregate(pd.DataFrame(), origin_level, dest_level, colour_by=colour_by)
-    else:
-        category = (arrays["cat_row"], arrays["cat_code"]) if "cat_row" in arrays else None
-        flows = aggregate_rows(ends, fk, pk, origin_level=origin_level, dest_level=dest_level,
-                               w_links=first, w_projects=w_projects,
-                               w_amount=arrays["amount"], category=category,
-                               category_codes=CATEGORY_CODES[colour_by] if colour_by else None,
-                               locations=(_key_locations(db, "o", origin_level), _key_locations(db, "d", dest_level)))
-    return FlowResult(flows, origin_level, dest_level, int(flows["n_links"].sum()) if len(flows) else 0,
-                      int(flows["n_projects"].sum()) if len(flows) else 0,
-                      float(flows["amount_eur"].sum()) if len(flows) else 0.0)

@@ -98,12 +98,12 @@ def cmd_map(args: argparse.Namespace) -> int:
 def _batch(handle, filters: Filters, args: argparse.Namespace, folder: Path, kwargs: dict) -> int:
     from dataclasses import replace
 
-    from atlas.maps.products import batch_areas
+    from atlas.selection.products import batch_areas
 
     if folder.suffix:
         raise QueryError(f"--each writes one map per area into a folder; got a file name {folder.name!r}")
     folder = checked_output(folder, folder=True)
-    areas = batch_areas(handle, filters, args.each)
+    areas = batch_areas(handle.db, filters, args.each)
     if not areas:
         _err("atlas map: no links match these filters: nothing written")
         return 0
@@ -126,7 +126,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with atlas.open(args.db) as handle:
         t0 = time.perf_counter()
         paths = handle.export_data(filters, args.output, origin_level=args.origin_level, dest_level=args.dest_level,
-                                   magnitude=args.magnitude, fmt=args.format)
+                                   magnitude=args.magnitude, fmt=args.format, max_flows=args.max_flows)
     for p in paths:
         print(p)
     _err(f"atlas export: wrote {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")
@@ -163,10 +163,12 @@ def register(sub: argparse._SubParsersAction, default_db: str) -> None:
                                    "that receives locations.csv + flows.csv for flowmap.blue / flowmap.gl.")
     p.add_argument("--db", default=default_db)
     add_filter_options(p)
-    p.add_argument("--origin-level", default="authority", choices=ORIGIN_LEVELS,
-                   help="origin level of the flows written with XLSX, GPKG and flowmap files")
-    p.add_argument("--dest-level", default="authority", choices=DEST_LEVELS)
+    p.add_argument("--origin-level", default="auto", choices=("auto",) + ORIGIN_LEVELS,
+                   help="origin level of the flows written with XLSX, GPKG and flowmap files "
+                        "(default: auto, the same flows as `atlas map` draws)")
+    p.add_argument("--dest-level", default="auto", choices=("auto",) + DEST_LEVELS)
     p.add_argument("--magnitude", default="links", choices=MAGNITUDES, help="the flowmap 'count' column")
+    p.add_argument("--max-flows", type=int, default=None, help="flow budget of the view (default: ATLAS_MAX_ARCS)")
     p.add_argument("--format", default=None, choices=("csv", "xlsx", "geojson", "gpkg", "parquet", "flowmap"),
                    help="override the format given by the extension")
     p.add_argument("-o", "--output", required=True)

@@ -11,6 +11,7 @@ import atlas
 from atlas import config
 from atlas.db import queries
 from atlas.models import Filters
+from atlas.selection import MapOptions, Selection
 
 
 def db_path() -> str:
@@ -34,6 +35,12 @@ def handle(path: str) -> atlas.Atlas:
 @st.cache_data(show_spinner=False, max_entries=64)
 def links(path: str, version: int, filters: Filters) -> pd.DataFrame:
     return handle(path).links_frame(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def selection(path: str, version: int, filters: Filters, options: MapOptions) -> Selection:
+    """The view behind a map: the same Selection the exports, the CLI and the API make."""
+    return handle(path).select(filters, options)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

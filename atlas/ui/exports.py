@@ -1,8 +1,12 @@
 """Download the current view: map (PNG, SVG, PDF, HTML) and data (CSV, XLSX, GeoJSON, GeoPackage,
-GeoParquet). Files are made on request (a button), cached by view, and never on every rerun."""
+GeoParquet). Files are made on request (a button), cached by view, and never on every rerun.
+
+The export of a view is that view: the panel receives the Selection the map was drawn from and
+hands its filters and resolved options (levels, colours, magnitude, budget) to the exporters."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tempfile
 import zipfile
@@ -11,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from atlas.models import Filters
+from atlas.selection import MapOptions, Selection, products
 from atlas.ui import data
 from atlas.ui.i18n import t
 
@@ -21,20 +26,17 @@ DATA_FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-offic
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def map_file(path: str, version: int, filters: Filters, fmt: str, origin: str, dest: str, layout: str,
-             lang: str, title: str | None, colour_by: str = "zone", magnitude: str = "links") -> bytes:
+def map_file(path: str, version: int, filters: Filters, options: MapOptions, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        out = data.handle(path).export_map(filters, Path(tmp) / f"carte.{fmt}", origin_level=origin,
-                                           dest_level=dest, layout=layout, lang=lang, title=title,
-                                           colour_by=colour_by, magnitude=magnitude)
+        out = products.export_map(data.handle(path).db, filters, Path(tmp) / f"carte.{fmt}", options)
         return Path(out).read_bytes()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def data_file(path: str, version: int, filters: Filters, fmt: str) -> tuple[bytes, str]:
+def data_file(path: str, version: int, filters: Filters, options: MapOptions, fmt: str) -> tuple[bytes, str]:
     """The data export; several files (GeoPackage sidecars, flowmap pairs) come zipped."""
     with tempfile.TemporaryDirectory() as tmp:
-        written = data.handle(path).export_data(filters, Path(tmp) / f"liens.{fmt}")
+        written = products.export_data(data.handle(path).db, filters, Path(tmp) / f"liens.{fmt}", options)
         if len(written) == 1:
             return Path(written[0]).read_bytes(), Path(written[0]).name
         buf = io.BytesIO()
@@ -54,9 +56,9 @@ def _request(state_key: str, *spec) -> None:
     st.session_state[state_key] = spec
 
 
-def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", dest: str = "auto",
-                 title: str | None = None, colour_by: str = "zone", magnitude: str = "links") -> None:
-    """Two rows: map export and data export of ``filters``."""
+def export_panel(sel: Selection, lang: str, key: str, title: str | None = None) -> None:
+    """Two rows: map export and data export of the view ``sel``."""
+    filters = sel.filters
     path = data.db_path()
     version = data.db_version(path)
     with st.expander(t("exports", lang), key=f"{key}_exports"):
@@ -65,14 +67,14 @@ def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", de
                            format_func=str.upper)
         layout = c2.selectbox(t("layout", lang), ["a4", "16:9"], key=f"{key}_layout",
                               format_func=lambda v: {"a4": "A4", "16:9": "16:9"}[v])
-        spec = (filters, fmt, layout, origin, dest, lang, title, colour_by, magnitude)
+        options = dataclasses.replace(sel.options, layout=layout, lang=lang, title=title)
+        spec = (filters, fmt, options)
         c3.button(t("prepare", lang), key=f"{key}_map_go", on_click=_request, args=(f"{key}_map_request", *spec))
         ready = st.session_state.get(f"{key}_map_bytes")
         if st.session_state.get(f"{key}_map_request") == spec and (not ready or ready[0] != spec):
             with c3, st.spinner(t("preparing", lang)):
                 ready = st.session_state[f"{key}_map_bytes"] = (
-                    spec, map_file(path, version, filters, fmt, origin, dest, layout, lang, title,
-                                   colour_by, magnitude))
+                    spec, map_file(path, version, filters, options, fmt))
         # A file made for other filters is not offered: the download always matches the view.
         if ready and ready[0][0] == filters:
             (_, ready_fmt, *_), content = ready
@@ -83,14 +85,15 @@ def export_panel(filters: Filters, lang: str, key: str, origin: str = "auto", de
         dfmt = d1.selectbox(t("data_format", lang), list(DATA_FORMATS), key=f"{key}_data_fmt",
                             format_func=lambda v: {"csv": "CSV", "xlsx": "Excel (XLSX)", "geojson": "GeoJSON",
                                                    "gpkg": "GeoPackage (QGIS)", "parquet": "GeoParquet"}[v])
-        dspec = (filters, dfmt)
+        dspec = (filters, dfmt, sel.options)
         d2.button(t("prepare", lang), key=f"{key}_data_go", on_click=_request, args=(f"{key}_data_request", *dspec))
         ready = st.session_state.get(f"{key}_data_bytes")
         if st.session_state.get(f"{key}_data_request") == dspec and (not ready or ready[0] != dspec):
             with d2, st.spinner(t("preparing", lang)):
-                ready = st.session_state[f"{key}_data_bytes"] = (dspec, *data_file(path, version, filters, dfmt))
+                ready = st.session_state[f"{key}_data_bytes"] = (dspec, *data_file(path, version, filters,
+                                                                                    sel.options, dfmt))
         if ready and ready[0][0] == filters:
-            (_, ready_fmt), content, name = ready
+            (_, ready_fmt, _opts), content, name = ready
             d3.download_button(t("download_data", lang).format(fmt=Path(name).suffix.lstrip(".").upper()),
                                content, file_name=f"atlas-{name}",
                                mime="application/zip" if name.endswith(".zip") else DATA_FORMATS[ready_fmt],

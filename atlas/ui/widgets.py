@@ -12,9 +12,11 @@ from streamlit_folium import st_folium
 
 from atlas import config
 from atlas.geo.locate import locate
-from atlas.maps.flowmap import LEVEL_WORDS, build_flow_map
+from atlas.maps.flowmap import LEVEL_WORDS
 from atlas.models import (FUNDING_BY_CODE, FUNDINGS, KIND_BY_CODE, KINDS, LEVEL_LABELS, SDG_BY_NUMBER, SDGS,
                           STATUSES, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES, Filters)
+from atlas.selection import MapOptions, Selection
+from atlas.selection.products import map_of
 from atlas.ui import data
 from atlas.ui.i18n import t
 from atlas.ui.state import LIST_FIELDS, filters_from_params, params_from_filters
@@ -137,15 +139,19 @@ def metrics(figures: dict[str, int], lang: str,
         col.metric(t(key, lang), fmt_int(figures.get(key, 0)))
 
 
-def flow_map(links: pd.DataFrame, lang: str, demo: bool, key: str, height: int = 600,
-             origin_level: str = "auto", dest_level: str = "auto", clickable: bool = False,
-             **map_kwargs) -> tuple[str, str] | None:
-    """Draw the flow map; with ``clickable``, return what a click landed on (département or country)."""
-    m, info = build_flow_map(links, origin_level=origin_level, dest_level=dest_level,
-                             max_flows=min(600, int(config.get("max_arcs"))), lang=lang, demo=demo, **map_kwargs)
+def flow_map(filters: Filters, options: MapOptions, lang: str, key: str, height: int = 600,
+             clickable: bool = False) -> tuple[tuple[str, str] | None, Selection]:
+    """Draw the map of a view (atlas.selection, as every export does) and say what it shows.
+
+    Returns what a click landed on (département or country, with ``clickable``) and the Selection,
+    whose resolved options an export of this view reuses.
+    """
+    path = data.db_path()
+    sel = data.selection(path, data.db_version(path), filters, dataclasses.replace(options, lang=lang))
+    m, _info = map_of(sel, titled=False)
     words = LEVEL_WORDS["fr" if lang == "fr" else "en"]
-    st.caption(t("map_caption", lang).format(o=words[info.origin_level], d=words[info.dest_level],
-                                             n=fmt_int(info.n_links), f=fmt_int(info.n_drawn)))
+    st.caption(t("map_caption", lang).format(o=words[sel.origin_level], d=words[sel.dest_level],
+                                             n=fmt_int(sel.n_links), f=fmt_int(sel.n_drawn)))
     # Only clicks come back to Python: panning and zooming never rerun the script.
     out = st_folium(m, height=height, use_container_width=True,
                     returned_objects=["last_clicked"] if clickable else [], key=key)
@@ -154,8 +160,8 @@ def flow_map(links: pd.DataFrame, lang: str, demo: bool, key: str, height: int =
         marker = (round(click["lat"], 5), round(click["lng"], 5))
         if st.session_state.get(f"{key}_last") != marker:
             st.session_state[f"{key}_last"] = marker
-            return locate(click["lng"], click["lat"])
-    return None
+            return locate(click["lng"], click["lat"]), sel
+    return None, sel
 
 
 def apply_filters(filters: Filters) -> None:

@@ -169,12 +169,12 @@ def _flow_count(links, levels):
     (4, ("region", "country")),
 ])
 def test_choose_levels_finest_pair_within_limit(links, limit, expected):
-    assert fl.choose_levels(links, limit) == expected
+    assert fl.choose_levels_of_links(links, limit) == expected
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7])
 def test_choose_levels_is_the_first_auto_pair_that_fits(links, limit):
-    chosen = fl.choose_levels(links, limit)
+    chosen = fl.choose_levels_of_links(links, limit)
     idx = fl.AUTO_LEVELS.index(chosen)
     for finer in fl.AUTO_LEVELS[:idx]:
         assert _flow_count(links, finer) > limit, finer

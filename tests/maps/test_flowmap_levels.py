@@ -12,6 +12,7 @@ import pytest
 import atlas
 from atlas.db import flow_queries, queries
 from atlas.geo import flows as fl
+from atlas.selection import query_flows
 from atlas.maps.flowmap import build_choropleth, build_flow_map, render_flow_map
 from atlas.models import Filters
 
@@ -38,7 +39,7 @@ def test_fast_where_clause_matches_the_shared_filter(atlas_handle, filters):
 @pytest.mark.parametrize("origin", fl.ORIGIN_LEVELS)
 @pytest.mark.parametrize("dest", fl.DEST_LEVELS)
 def test_database_and_links_frame_paths_give_the_same_flows(atlas_handle, links, origin, dest):
-    db = fl.query_flows(atlas_handle.db, Filters(), origin, dest).flows
+    db = query_flows(atlas_handle.db, Filters(), origin, dest).flows
     frame = fl.aggregate(links, origin, dest)
     m = db.merge(frame, on=["origin", "dest"], how="outer", suffixes=("_db", "_frame"), indicator=True)
     assert (m["_merge"] == "both").all()
@@ -54,14 +55,14 @@ def test_magnitudes_add_up_at_every_level(atlas_handle, links):
     budget = atlas_handle.db.scalar("""SELECT sum(budget_eur) FROM projects WHERE id IN
                                         (SELECT project_id FROM link_facts WHERE project_id IS NOT NULL)""")
     for origin, dest in (("authority", "authority"), ("epci", "admin1"), ("france", "zone")):
-        r = fl.query_flows(atlas_handle.db, Filters(), origin, dest)
+        r = query_flows(atlas_handle.db, Filters(), origin, dest)
         assert r.n_links == total_links
         assert r.n_projects == total_projects
         assert r.amount_eur == pytest.approx(budget, rel=1e-9)
 
 
 def test_epci_level_groups_communes_and_keeps_other_authorities(atlas_handle):
-    flows = fl.query_flows(atlas_handle.db, Filters(), "epci", "country").flows
+    flows = query_flows(atlas_handle.db, Filters(), "epci", "country").flows
     origins = flows["origin"]
     assert origins.str.startswith("epci:").any()
     # Départements and régions are in no EPCI: they stay themselves.
@@ -74,7 +75,7 @@ def test_epci_level_groups_communes_and_keeps_other_authorities(atlas_handle):
 
 
 def test_admin1_level_locates_places_in_their_area(atlas_handle):
-    flows = fl.query_flows(atlas_handle.db, Filters(countries=["DE"]), "france", "admin1").flows
+    flows = query_flows(atlas_handle.db, Filters(countries=["DE"]), "france", "admin1").flows
     assert flows["dest"].str.startswith("admin1:DE-").all(), flows["dest"].unique()[:10]
     assert len(flows) >= 8  # German partners spread over most Länder
     adm = atlas_handle.sql("SELECT id, name_fr, lon, lat FROM ref_admin1 WHERE country_iso2 = 'DE'")
@@ -87,30 +88,30 @@ def test_admin1_level_locates_places_in_their_area(atlas_handle):
 
 
 def test_auto_levels_respect_the_arc_budget_and_a_fixed_side(atlas_handle):
-    r = fl.query_flows(atlas_handle.db, Filters(), "auto", "auto", max_flows=3000)
+    r = query_flows(atlas_handle.db, Filters(), "auto", "auto", max_flows=3000)
     assert len(r.flows) <= 3000
     assert (r.origin_level, r.dest_level) in fl.AUTO_LEVELS
-    r = fl.query_flows(atlas_handle.db, Filters(), "epci", "auto", max_flows=3000)
+    r = query_flows(atlas_handle.db, Filters(), "epci", "auto", max_flows=3000)
     # Even EPCI → zone exceeds 3000 flows: the coarsest destination is kept, the map draws the top N.
     assert (r.origin_level, r.dest_level) == ("epci", "zone")
-    r = fl.query_flows(atlas_handle.db, Filters(), "auto", "country", max_flows=3000)
+    r = query_flows(atlas_handle.db, Filters(), "auto", "country", max_flows=3000)
     assert r.dest_level == "country" and len(r.flows) <= 3000
-    r = fl.query_flows(atlas_handle.db, Filters(authorities=["commune:31555"]), "auto", "auto")
+    r = query_flows(atlas_handle.db, Filters(authorities=["commune:31555"]), "auto", "auto")
     assert (r.origin_level, r.dest_level) == ("authority", "authority")
 
 
 @pytest.mark.parametrize("colour_by", ["theme", "sdg", "kind", "funding"])
 def test_colour_categories_are_known_codes(atlas_handle, colour_by):
-    flows = fl.query_flows(atlas_handle.db, Filters(), "region", "country", colour_by=colour_by).flows
+    flows = query_flows(atlas_handle.db, Filters(), "region", "country", colour_by=colour_by).flows
     codes = set(flow_queries.CATEGORY_CODES[colour_by])
     present = set(flows["category"].dropna())
     assert present and present <= codes
-    water = fl.query_flows(atlas_handle.db, Filters(themes=["eau"]), "france", "zone", colour_by="theme").flows
+    water = query_flows(atlas_handle.db, Filters(themes=["eau"]), "france", "zone", colour_by="theme").flows
     assert (water["category"] == "eau").all()  # every water project has the water theme
 
 
 def test_top_n_keeps_the_largest_and_buckets_the_rest(atlas_handle):
-    flows = fl.query_flows(atlas_handle.db, Filters(), "authority", "country").flows
+    flows = query_flows(atlas_handle.db, Filters(), "authority", "country").flows
     top, others = fl.top_flows(flows, 100, "projects")
     assert len(top) == 100
     assert top["n_projects"].min() >= flows.sort_values("n_projects").iloc[-100:]["n_projects"].min()
@@ -124,7 +125,7 @@ def test_top_n_keeps_the_largest_and_buckets_the_rest(atlas_handle):
 
 
 def test_location_totals_are_flowmap_totals(atlas_handle):
-    flows = fl.query_flows(atlas_handle.db, Filters(), "region", "country").flows
+    flows = query_flows(atlas_handle.db, Filters(), "region", "country").flows
     totals = fl.location_totals(flows, "links")
     assert totals.loc[totals.side == "fr", "outgoing"].sum() == flows["n_links"].sum()
     assert totals.loc[totals.side == "partner", "incoming"].sum() == flows["n_links"].sum()

@@ -10,6 +10,7 @@ from PIL import Image
 
 import atlas
 from atlas.geo import flows as fl
+from atlas.selection import query_flows
 from atlas.maps import static
 from atlas.models import Filters
 
@@ -64,14 +65,14 @@ def test_pdf_text_has_title_and_source(print_maps, name):
 
 
 def test_projection_follows_the_extent(atlas_handle):
-    world = fl.query_flows(atlas_handle.db, Filters(), "region", "country").flows
-    europe = fl.query_flows(atlas_handle.db, Filters(authorities=["commune:31555"]), "authority", "authority").flows
+    world = query_flows(atlas_handle.db, Filters(), "region", "country").flows
+    europe = query_flows(atlas_handle.db, Filters(authorities=["commune:31555"]), "authority", "authority").flows
     assert static.choose_projection(world) == "world"
     assert static.choose_projection(europe[europe["zone"] == "Europe"]) == "france"
 
 
 def test_print_map_layouts_and_overseas_insets(atlas_handle, tmp_path):
-    flows = fl.query_flows(atlas_handle.db, Filters(zones=["Europe"]), "departement", "country").flows
+    flows = query_flows(atlas_handle.db, Filters(zones=["Europe"]), "departement", "country").flows
     fig = static.static_flow_map(flows, title="Europe", subtitle="zone Europe", layout="16:9", projection="france",
                                  origin_level="departement", dest_level="country", n_links=int(flows.n_links.sum()))
     assert tuple(fig.get_size_inches()) == pytest.approx((13.333, 7.5), abs=0.01)

@@ -107,9 +107,9 @@ def test_country_page_speaks_both_languages(db_env, lang, title):
 EXPORT_PANEL = """
 import streamlit as st
 from atlas.models import THEMES, Filters
-from atlas.ui import exports
+from atlas.ui import data, exports
 countries = st.session_state.get("countries", ["SN"])
-exports.export_panel(Filters(countries=countries), "fr", key="t")
+exports.export_panel(data.handle(data.db_path()).select(Filters(countries=countries)), "fr", key="t")
 """
 
 
@@ -128,7 +128,7 @@ def test_export_panel_prepares_on_request_and_only_for_the_view(db_env, atlas_ha
     assert len(_downloads(at)) == 1
     request = at.session_state["t_data_request"]
     assert request[1] == "csv" and request[0] == Filters(countries=["SN"])
-    (_, fmt), content, name = at.session_state["t_data_bytes"]
+    (_, fmt, _options), content, name = at.session_state["t_data_bytes"]
     expected = len(atlas_handle.links_frame(Filters(countries=["SN"])))
     assert fmt == "csv" and name.endswith(".csv")
     assert len([ln for ln in content.decode("utf-8-sig").splitlines() if ln.strip()]) == expected + 1

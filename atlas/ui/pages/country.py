@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.models import THEME_BY_CODE, Filters
+from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
 
@@ -37,8 +38,8 @@ def render() -> None:
     if links.empty:
         st.warning(t("no_links", lang))
         return
-    widgets.flow_map(links, lang, data.is_demo(path, version), key="country_map", height=480)
-    exports.export_panel(filters, lang, key="country", title=names[iso2])
+    _hit, sel = widgets.flow_map(filters, MapOptions(), lang, key="country_map", height=480)
+    exports.export_panel(sel, lang, key="country", title=names[iso2])
 
     regions = data.choices(path, version)["regions"]
     region_names = dict(zip(regions["code"], regions["name"]))

@@ -8,6 +8,7 @@ import streamlit as st
 from atlas.geo.flows import MAGNITUDES
 from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
 from atlas.models import KIND_BY_CODE
+from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
 
@@ -114,12 +115,11 @@ def render() -> None:
             # A callback: the click is recorded even if the map's first report interrupts the run.
             c5.button(t("add_to_story", lang), key="add_to_story", on_click=_add_to_story,
                       args=(filters, origin, dest, lang))
-            hit = widgets.flow_map(links, lang, demo, key="explorer_map", origin_level=origin,
-                                   dest_level=dest, clickable=True, colour_by=colour, magnitude=magnitude)
+            view = MapOptions(origin_level=origin, dest_level=dest, colour_by=colour, magnitude=magnitude)
+            hit, sel = widgets.flow_map(filters, view, lang, key="explorer_map", clickable=True)
             if hit:
                 widgets.apply_filters(widgets.add_to_filters(filters, hit))
-            exports.export_panel(filters, lang, key="explorer", origin=origin, dest=dest, colour_by=colour,
-                                 magnitude=magnitude)
+            exports.export_panel(sel, lang, key="explorer")
     with tab_charts:
         if not links.empty:
             left, right = st.columns(2)

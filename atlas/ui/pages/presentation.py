@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.errors import ImportFileError
+from atlas.selection import MapOptions
 from atlas.ui import data, widgets
 from atlas.ui.i18n import t
 from atlas.ui.stories import Step, Story, bundled_stories, parse_story, story_to_json
@@ -79,5 +80,5 @@ def render() -> None:
     if links.empty:
         st.warning(t("no_links", lang))
         return
-    widgets.flow_map(links, lang, data.is_demo(path, version), key=f"presentation_map_{key}_{index}", height=760,
-                     origin_level=step.origin_level, dest_level=step.dest_level)
+    widgets.flow_map(step.filters, MapOptions(origin_level=step.origin_level, dest_level=step.dest_level), lang,
+                     key=f"presentation_map_{key}_{index}", height=760)

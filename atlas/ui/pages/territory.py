@@ -8,6 +8,7 @@ from streamlit_searchbox import st_searchbox
 
 from atlas.db import queries
 from atlas.models import KIND_BY_CODE, LEVEL_LABELS, SDG_BY_NUMBER, THEME_BY_CODE, Filters
+from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, widgets
 from atlas.ui.i18n import t
 
@@ -118,10 +119,9 @@ def render() -> None:
         _see_also(authority, lang, path, version)
         return
 
-    widgets.flow_map(links, lang, data.is_demo(path, version), key="territory_map", height=480,
-                     origin_level="authority", dest_level="authority")
-    exports.export_panel(filters, lang, key="territory", origin="authority", dest="authority",
-                         title=authority["name"])
+    _hit, sel = widgets.flow_map(filters, MapOptions(origin_level="authority", dest_level="authority"), lang,
+                                 key="territory_map", height=480)
+    exports.export_panel(sel, lang, key="territory", title=authority["name"])
     left, right = st.columns(2)
     with left:
         st.subheader(t("partners", lang))
