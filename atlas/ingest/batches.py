@@ -73,7 +73,8 @@ def undo_batch(db: str | Path, batch_id: str) -> dict[str, int]:
         if not found:
             recent = [r[0] for r in con.execute(
                 "SELECT id FROM import_batches ORDER BY imported_at DESC LIMIT 5").fetchall()]
-            raise BatchNotFoundError(f"no import batch {batch_id!r}; recent batches: {', '.join(recent) or 'none'} "
+            shown = repr(batch_id) if len(batch_id) <= 80 else repr(batch_id[:60] + "…") + f" ({len(batch_id)} characters)"
+            raise BatchNotFoundError(f"no import batch {shown}; recent batches: {', '.join(recent) or 'none'} "
                                      "(list them with `atlas batches`)")
         before = _counts(con)
         _delete_batch(con, batch_id)

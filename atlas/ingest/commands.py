@@ -47,24 +47,58 @@ class _Bar:
             self.bar = None
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from atlas.ingest.pipeline import import_file
+#: Exit code of `atlas import` when the import was committed but the --report file could not be
+#: written afterwards (disk full, folder removed meanwhile…): not 0, since the report asked for is
+#: missing, and not 1, since the database did change (see docs/import.md).
+EXIT_REPORT_NOT_WRITTEN = 3
 
+IMPORT_EPILOG = f"""exit codes:
+  0  the import ran: its rows were committed (or, with --dry-run, checked); rows refused or
+     queued for review are listed in the summary and the report
+  1  nothing was imported, the database is unchanged: unreadable file, wrong format, missing or
+     duplicate columns, --strict refusal, --report path not writable, database problem
+  2  usage error (unknown option, --max-mb or --delimiter not accepted…): nothing was done
+  {EXIT_REPORT_NOT_WRITTEN}  the import WAS committed (a warning gives its batch id, which `atlas undo` removes) but
+     the --report file could not be written afterwards
+"""
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from atlas.errors import OutputPathError
+    from atlas.ingest.headers import shown_path
+    from atlas.ingest.pipeline import import_file
+    from atlas.ingest.report import check_output_file
+
+    if args.report:  # checked before anything is read or written
+        check_output_file(args.report, "report", protected=(("the database", args.db), ("the file to import", args.file),
+                                                            ("the mapping file", args.mapping)))
     bar = _Bar(args.quiet)
     try:
         report = import_file(args.file, args.db, format=args.format, dry_run=args.dry_run, mapping=args.mapping,
                              encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet, kind=args.kind,
-                             strict=args.strict, max_bytes=int(args.max_mb * 1024 * 1024), progress=bar)
+                             strict=args.strict, max_bytes=max(1, int(args.max_mb * 1024 * 1024)), progress=bar)
     finally:
         bar.close()
+    failed = None
     if args.report:
-        report.write(args.report)
+        try:
+            report.write(args.report)
+        except OSError as exc:
+            failed = exc.strerror or str(exc)
     if args.json:
         print(report.to_json())
     _err(report.summary())
-    if args.report:
-        _err(f"  report written to {args.report}")
-    return 0
+    if failed is None:
+        if args.report:
+            _err(f"  report written to {args.report}")
+        return 0
+    where = shown_path(args.report)
+    if report.batch_id and not report.dry_run:
+        _err(f"atlas: warning: the import WAS committed (batch {report.batch_id}) but the report could not be "
+             f"written to {where}: {failed}; `atlas batches --json` shows its summary, `atlas undo "
+             f"{report.batch_id}` removes it")
+        return EXIT_REPORT_NOT_WRITTEN
+    raise OutputPathError(f"cannot write the report to {where}: {failed}; nothing was written to the database")
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -168,12 +202,14 @@ def _interactive(db: str, items: list[dict[str, Any]]) -> list[Any]:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    import re
+
     from atlas.ingest.review import Decision, decide, list_queue
 
     action = getattr(args, "review_action", None)
     decisions: list[Decision] = []
     if action == "pick":
-        decisions = [Decision(args.item, pick=int(args.number)) if args.number.isdigit()
+        decisions = [Decision(args.item, pick=int(args.number)) if re.fullmatch(r"[0-9]{1,6}", args.number)
                      else Decision(args.item, authority_id=args.number)]
     elif action == "place":
         decisions = [Decision(args.item, lat=args.lat, lon=args.lon, name=args.name, country=args.country)]
@@ -200,24 +236,103 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Largest --max-mb accepted: a file is read into memory whole.
+MAX_MB = 4096
+
+
+def _max_mb(text: str) -> float:
+    import math
+
+    expected = f"a size in MB above 0 and at most {MAX_MB}, such as 64 or 0.5"
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}; got {text[:40]!r}") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_MB:
+        raise argparse.ArgumentTypeError(f"expected {expected}; got {text[:40]!r}")
+    return value
+
+
+def _delimiter(text: str) -> str:
+    from atlas.ingest.headers import check_delimiter
+
+    try:
+        return check_delimiter(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected {exc}; got {text[:40]!r}") from None
+
+
+def _encoding(text: str) -> str:
+    from atlas.ingest.headers import check_encoding
+
+    try:
+        return check_encoding(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected {exc}; got {text[:40]!r}") from None
+
+
+def _kind(text: str) -> str:
+    from atlas.ingest.normalize import ValueProblem
+    from atlas.ingest.vocab import parse_kind
+
+    try:
+        code = parse_kind(text)
+    except ValueProblem as exc:
+        raise argparse.ArgumentTypeError(f"expected {exc.expected}; got {text[:40]!r}") from None
+    if code is None:
+        raise argparse.ArgumentTypeError("expected a kind of action such as jumelage; got an empty value")
+    return code
+
+
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a name; got an empty value")
+    return text
+
+
+def _degrees(kind: str, limit: float):  # noqa: ANN202 - an argparse type
+    def parse(text: str) -> float:
+        import math
+
+        expected = f"a {kind} in decimal degrees from -{limit:g} to {limit:g}, such as 48.85"
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text[:40]!r}") from None
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text[:40]!r}")
+        return value
+
+    parse.__name__ = kind
+    return parse
+
+
 def register(sub: argparse._SubParsersAction, default_db: str) -> None:  # type: ignore[type-arg]
     """Add the import subcommands to the `atlas` parser."""
     p = sub.add_parser("import", help="import a file (project table, pair list, twinning directory, template)",
-                       description="Import a CSV/XLSX/XLS/ODS/text file. The database changes all at once or not at all.")
+                       description="Import a CSV/XLSX/XLS/ODS/text file. The database changes all at once or not at "
+                                   "all. A value that cannot be read exactly refuses its row (listed in the report); "
+                                   "it is never guessed.",
+                       epilog=IMPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", help="file to import (.csv, .txt, .xlsx, .xls, .ods)")
     p.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detected)")
     p.add_argument("--db", default=default_db, help=f"database file (default: {default_db})")
     p.add_argument("--dry-run", action="store_true", help="match and report, write nothing")
-    p.add_argument("--report", metavar="PATH", help="write the full JSON report there")
+    p.add_argument("--report", metavar="PATH", help="write the full JSON report there (its folder must exist; "
+                                                    "checked before importing)")
     p.add_argument("--json", action="store_true", help="print the JSON report on stdout")
     p.add_argument("--mapping", metavar="FILE", help="column mapping file (TOML or JSON; see docs/import.md)")
-    p.add_argument("--encoding", help="text encoding (default: detected: UTF-8, else Windows-1252)")
-    p.add_argument("--delimiter", help="CSV delimiter (default: detected among ; , tab |)")
-    p.add_argument("--sheet", help="sheet of a workbook (default: the first with recognised columns)")
-    p.add_argument("--kind", help="kind of action when the file does not say (default: jumelage for pair lists and "
-                                  "directories, coopération décentralisée for project tables)")
+    p.add_argument("--encoding", type=_encoding,
+                   help="text encoding such as utf-8, cp1252, latin-1 (default: detected: UTF-8, else Windows-1252)")
+    p.add_argument("--delimiter", type=_delimiter,
+                   help="CSV delimiter: one character such as ; , | or 'tab' (default: detected among ; , tab |)")
+    p.add_argument("--sheet", type=_nonempty, help="sheet of a workbook (default: the first with recognised columns)")
+    p.add_argument("--kind", type=_kind,
+                   help="kind of action when the file does not say (default: jumelage for pair lists and "
+                        "directories, coopération décentralisée for project tables)")
     p.add_argument("--strict", action="store_true", help="refuse the whole file if any row is refused or queued")
-    p.add_argument("--max-mb", type=float, default=64.0, help="refuse files bigger than this (MB, default 64)")
+    p.add_argument("--max-mb", type=_max_mb, default=64.0,
+                   help=f"refuse files bigger than this (MB, above 0 and at most {MAX_MB}, default 64)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_import)
 
@@ -251,8 +366,8 @@ def register(sub: argparse._SubParsersAction, default_db: str) -> None:  # type:
     q.set_defaults(func=cmd_review)
     q = rs.add_parser("place", help="place a partner item by coordinates")
     q.add_argument("item")
-    q.add_argument("lat", type=float)
-    q.add_argument("lon", type=float)
+    q.add_argument("lat", type=_degrees("latitude", 90.0))
+    q.add_argument("lon", type=_degrees("longitude", 180.0))
     q.add_argument("--name", help="name to show (default: as written in the file)")
     q.add_argument("--country", help="country (default: as written in the file)")
     q.add_argument("--db", default=argparse.SUPPRESS, help="database file (may also come before the action)")

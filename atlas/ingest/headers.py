@@ -105,22 +105,35 @@ PAIR_FIELDS: dict[str, tuple[str, ...]] = {
 _PAIR_BY_KEY = {header_key(s): f for f, syns in PAIR_FIELDS.items() for s in (f, *syns)}
 
 
-def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> tuple[dict[int, str], list[str]]:
+def map_headers(headers: list[str], overrides: dict[str, str] | None = None,
+                strict: bool = False) -> tuple[dict[int, str], list[str]]:
     """Column index -> field for the headers that are recognised, and the ignored headers.
 
     ``overrides`` (from a mapping file) win over synonyms; a header mapped to "" or "ignore" is
-    ignored on purpose. When two columns map to one field, the first keeps it.
+    ignored on purpose. Two columns for one field, or two identical headers, are ambiguous: with
+    ``strict`` (the header row chosen) an :class:`ImportFileError` names them; otherwise (while
+    looking for the header row) the first keeps the field.
     """
     over = {header_key(k): v for k, v in (overrides or {}).items()}
     mapping: dict[int, str] = {}
     ignored: list[str] = []
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
+    seen: dict[str, int] = {}
     for i, h in enumerate(headers):
         key = header_key(h)
         if not key:
             continue
         target = over.get(key, _BY_KEY.get(key))
-        if target in (None, "", "ignore") or target in taken:
+        if strict and target not in ("", "ignore"):
+            if key in seen:
+                raise ImportFileError(duplicate_message(headers, seen[key], i, None))
+            seen[key] = i
+        if target in (None, "", "ignore"):
+            ignored.append(h)
+            continue
+        if target in taken:
+            if strict:
+                raise ImportFileError(duplicate_message(headers, taken[target], i, target))
             ignored.append(h)
             continue
         if target not in FIELDS and target not in PAIR_FIELDS:
@@ -128,17 +141,33 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None) -> 
                 f"mapping file maps column {h!r} to unknown field {target!r}; expected one of: "
                 + ", ".join(sorted(FIELDS)))
         mapping[i] = target
-        taken.add(target)
+        taken[target] = i
     return mapping, ignored
 
 
-def map_pair_headers(headers: list[str]) -> dict[int, str]:
-    """Column index -> pair-list field (city1, country1, lat1…), for recognised headers."""
+def duplicate_message(headers: list[str], first: int, second: int, target: str | None) -> str:
+    """One line naming two columns that cannot both be read."""
+    cols = f"column {first + 1} {headers[first]!r} and column {second + 1} {headers[second]!r}"
+    what = f"both give the field {target!r}" if target else "have the same header"
+    return (f"{cols} {what}; expected one column per field: rename or remove one, or map one to \"ignore\" "
+            "in a mapping file (--mapping, see docs/import.md)")
+
+
+def map_pair_headers(headers: list[str], strict: bool = False) -> dict[int, str]:
+    """Column index -> pair-list field (city1, country1, lat1…), for recognised headers; with
+    ``strict``, two columns for one field are an :class:`ImportFileError`."""
     out: dict[int, str] = {}
+    taken: dict[str, int] = {}
     for i, h in enumerate(headers):
         f = _PAIR_BY_KEY.get(header_key(h))
-        if f and f not in out.values():
-            out[i] = f
+        if not f:
+            continue
+        if f in taken:
+            if strict:
+                raise ImportFileError(duplicate_message(headers, taken[f], i, f))
+            continue
+        out[i] = f
+        taken[f] = i
     return out
 
 
@@ -170,30 +199,133 @@ class Mapping:
 
     @classmethod
     def load(cls, path: str | Path) -> "Mapping":
+        """Read and check a mapping file: every key and every value, or an ImportFileError."""
         path = Path(path)
+        name = shown_path(path.name)
         try:
             text = path.read_text(encoding="utf-8")
+        except IsADirectoryError:
+            raise ImportFileError(f"mapping file {shown_path(path)} is a folder; expected a TOML or JSON file") from None
+        except FileNotFoundError:
+            raise ImportFileError(f"mapping file {shown_path(path)} does not exist; expected a TOML or JSON file") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ImportFileError(f"cannot read mapping file {path}: {exc}") from None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ImportFileError(f"cannot read mapping file {shown_path(path)}: {reason}") from None
+        is_json = path.suffix.lower() == ".json"
         try:
-            data: dict[str, Any] = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+            data: Any = json.loads(text) if is_json else tomllib.loads(text)
         except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ImportFileError(f"mapping file {path.name} is not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}") from None
-        known = {"columns", "format", "delimiter", "encoding", "sheet", "header_row", "kind"}
-        unknown = set(data) - known
+            raise ImportFileError(f"mapping file {name} is not valid {'JSON' if is_json else 'TOML'}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ImportFileError(f"mapping file {name}: expected a table of settings and [columns], "
+                                  f"got a {type(data).__name__}")
+        known = ("columns", "format", "delimiter", "encoding", "sheet", "header_row", "kind")
+        unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ImportFileError(f"mapping file {path.name}: unknown keys {sorted(unknown)}; expected {sorted(known)}")
+            raise ImportFileError(f"mapping file {name}: unknown keys {unknown}; expected {sorted(known)}")
         columns = data.get("columns", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            raise ImportFileError(f"mapping file {path.name}: [columns] must map header text to a field name")
-        for header, target in columns.items():
-            if target not in ("", "ignore") and target not in FIELDS:
+            raise ImportFileError(f"mapping file {name}: [columns] must map header text to a field name")
+        mapping = cls(columns=columns, format=data.get("format"), delimiter=data.get("delimiter"),
+                      encoding=data.get("encoding"), sheet=data.get("sheet"), header_row=data.get("header_row"),
+                      kind=data.get("kind"))
+        mapping.validate(f"mapping file {name}")
+        return mapping
+
+    def validate(self, source: str = "mapping") -> None:
+        """Check every setting (a mapping file's, or options given on the command line or in
+        Python): an ImportFileError saying which one is wrong and what is accepted. ``kind`` is
+        turned into its code ('Jumelage' -> 'jumelage')."""
+        from atlas.ingest.formats import FORMATS
+        from atlas.ingest.normalize import ValueProblem
+        from atlas.ingest.vocab import parse_kind
+
+        def bad(key: str, value: object, expected: str) -> ImportFileError:
+            shown = repr(value) if not isinstance(value, str) or len(value) <= 80 else repr(value[:80] + "…")
+            return ImportFileError(f"{source}: {key} = {shown}: expected {expected}")
+
+        if not isinstance(self.columns, dict):
+            raise bad("columns", self.columns, "a table mapping header text to a field name")
+        targets: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        for header, target in self.columns.items():
+            if not isinstance(header, str) or not header_key(header):
+                raise bad("columns", header, "header text with letters or digits")
+            if not isinstance(target, str) or (target not in ("", "ignore") and target not in FIELDS):
                 raise ImportFileError(
-                    f"mapping file {path.name} maps {header!r} to unknown field {target!r}; expected one of: "
-                    + ", ".join(sorted(FIELDS)))
-        header_row = data.get("header_row")
-        if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-            raise ImportFileError(f"mapping file {path.name}: header_row must be a row number from 1, got {header_row!r}")
-        return cls(columns=columns, format=data.get("format"), delimiter=data.get("delimiter"),
-                   encoding=data.get("encoding"), sheet=data.get("sheet"), header_row=header_row,
-                   kind=data.get("kind"))
+                    f"{source} maps {header!r} to unknown field {target!r}; expected one of: "
+                    + ", ".join(sorted(FIELDS)) + ", or \"ignore\"")
+            key = header_key(header)
+            if key in keys and self.columns[keys[key]] != target:
+                raise ImportFileError(f"{source} maps {keys[key]!r} to {self.columns[keys[key]]!r} and {header!r} "
+                                      f"to {target!r}, but they are the same header; expected one entry per header")
+            keys[key] = header
+            if target in FIELDS and target in targets and header_key(targets[target]) != key:
+                raise ImportFileError(f"{source} maps both {targets[target]!r} and {header!r} to {target!r}; "
+                                      "expected one column per field (map the other to \"ignore\")")
+            targets.setdefault(target, header)
+        if self.format is not None and self.format not in FORMATS:
+            raise bad("format", self.format, "one of " + ", ".join(FORMATS))
+        if self.delimiter is not None:
+            try:
+                self.delimiter = check_delimiter(self.delimiter)
+            except ValueError as exc:
+                raise bad("delimiter", self.delimiter, str(exc)) from None
+        if self.encoding is not None:
+            try:
+                self.encoding = check_encoding(self.encoding)
+            except ValueError as exc:
+                raise bad("encoding", self.encoding, str(exc)) from None
+        if self.sheet is not None and (not isinstance(self.sheet, str) or not self.sheet.strip()):
+            raise bad("sheet", self.sheet, "the name of a sheet of the workbook")
+        if self.header_row is not None and (isinstance(self.header_row, bool) or not isinstance(self.header_row, int)
+                                            or not 1 <= self.header_row <= 1000):
+            raise bad("header_row", self.header_row, "the number of the row holding the headers, from 1 to 1000")
+        if self.kind is not None:
+            if not isinstance(self.kind, str):
+                raise bad("kind", self.kind, "a kind of action")
+            try:
+                self.kind = parse_kind(self.kind)
+            except ValueProblem as exc:
+                raise bad("kind", self.kind, exc.expected) from None
+
+
+#: What ``--delimiter`` and a mapping file's ``delimiter`` accept.
+DELIMITER_EXPECTED = ("one character that is not a letter, a digit, a quote or a line break, such as ; , | "
+                      "or tab (written tab or \\t)")
+
+
+def check_delimiter(value: object) -> str:
+    """A CSV delimiter: one character, not a letter, digit, quote or line break; 'tab' or '\\t'
+    stand for a tab. Raises ValueError with what is accepted."""
+    if not isinstance(value, str):
+        raise ValueError(DELIMITER_EXPECTED)
+    if value.lower() in ("tab", "\\t"):
+        return "\t"
+    if len(value) != 1 or value.isalnum() or value in "\"'\r\n" or not (value.isprintable() or value == "\t"):
+        raise ValueError(DELIMITER_EXPECTED)
+    return value
+
+
+def check_encoding(value: object) -> str:
+    """A text encoding Python knows ('utf-8', 'cp1252', 'latin-1'…). Raises ValueError."""
+    import codecs
+
+    expected = "a text encoding such as utf-8, cp1252 (Windows) or latin-1"
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(expected)
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise ValueError(expected) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(expected)
+    return value
+
+
+def shown_path(path: object, limit: int = 120) -> str:
+    """A path for a one-line message: long ones are cut in the middle, with their length."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    return f"{text[:60]}…{text[-40:]} ({len(text)} characters)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import stat
 import time
 import uuid
 from contextlib import contextmanager
@@ -104,13 +105,32 @@ class Txn:
     commit: bool = True
 
 
+def database_path(db: str | Path) -> Path:
+    """The database file, checked: it exists and is a file. One-line errors for a missing file, a
+    folder, or a path the system cannot use (too long…), before any lock or copy is made."""
+    from atlas.ingest.headers import shown_path
+
+    try:
+        path = Path(db).expanduser().resolve()
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseNotFoundError(f"database file not found: {shown_path(db)} (build it first with `atlas init`)") from None
+    except NotADirectoryError:
+        raise DatabaseNotFoundError(f"database file not found: {shown_path(db)} (a part of the path is a file, "
+                                    "not a folder)") from None
+    except (OSError, RuntimeError) as exc:
+        raise DatabaseError(f"cannot use {shown_path(db)} as the database: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DatabaseError(f"{shown_path(path)} is a folder; expected the database file (such as data/atlas.duckdb)")
+    return path
+
+
 @contextmanager
 def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]:
     """Work on a copy of ``db``; it replaces ``db`` only if the block ends normally with
     ``txn.commit`` true."""
-    db = Path(db).expanduser().resolve()
-    if not db.exists():
-        raise DatabaseNotFoundError(f"database file not found: {db} (build it first with `atlas init`)")
+    db = database_path(db)
     with write_lock(db, timeout):
         clean_stale(db)
         tmp = db.with_name(f".{db.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
@@ -156,9 +176,7 @@ def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]
 @contextmanager
 def read_only(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for dry runs and listings (never blocks writers or readers)."""
-    db = Path(db).expanduser().resolve()
-    if not db.exists():
-        raise DatabaseNotFoundError(f"database file not found: {db} (build it first with `atlas init`)")
+    db = database_path(db)
     try:
         con = duckdb.connect(str(db), read_only=True)
         con.execute("SET enable_progress_bar = false")

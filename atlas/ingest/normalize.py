@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 #: Letters that NFKD does not decompose but that files write in plain ASCII.
@@ -53,13 +54,20 @@ def fold(text: str) -> str:
     return text.lower().strip()
 
 
-def clean_text(value: object) -> str:
-    """A cell as a trimmed single-spaced string ('' for None/NaN)."""
-    if not value:
+def clean_text(value: object, keep_lines: bool = False) -> str:
+    """A cell as a trimmed single-spaced string ('' for None and a float NaN).
+
+    Only whitespace is touched: a cell holding 'nan', 'NULL' or 'n/a' keeps that text (Nan is a
+    town in Thailand; a missing-value marker where a number is expected is refused by the value
+    parsers, never read as empty). With ``keep_lines`` the line breaks of a multi-line cell are
+    kept (one value per line: partners, themes, funding…), each line single-spaced.
+    """
+    if value is None or (isinstance(value, float) and value != value):
         return ""
     text = value if isinstance(value, str) else str(value)
-    if len(text) <= 4 and text.lower() in ("nan", "none", "null", "n/a", "#n/a"):
-        return ""
+    if keep_lines and ("\n" in text or "\r" in text):
+        lines = (" ".join(line.split()) for line in text.splitlines())
+        return "\n".join(line for line in lines if line)
     return " ".join(text.split())  # str.split() also splits on non-breaking spaces
 
 
@@ -102,10 +110,6 @@ def raw_key(text: str) -> str:
 
 _UNITS = re.compile(r"\((?:€|eur|euros?|en euros?|k€)\)")
 _NON_ALNUM_SPACED = re.compile(r"[^a-z0-9]+")
-_TRAILING_ZEROS = re.compile(r"\.0+$")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_FIVE_DIGITS = re.compile(r"\d{5,}")
-_INT_FLOAT = re.compile(r"\d+\.0")
 
 
 @lru_cache(maxsize=50_000)
@@ -133,38 +137,114 @@ def is_formula(text: str) -> bool:
     return text.startswith("=") and len(text) > 1
 
 
+#: Error values a spreadsheet shows instead of a result: the cell holds no value to read.
+SPREADSHEET_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                                "#CALC!", "#FIELD!", "#GETTING_DATA", "#NV", "#NOMBRE!", "#VALEUR!", "#NOM?",
+                                "#REF", "#DIV/0", "#NUL!"})
+
+
+def is_spreadsheet_error(text: str) -> bool:
+    """'#N/A', '#REF!', '#VALEUR!'…: what a spreadsheet exports for a formula that failed."""
+    return text.upper() in SPREADSHEET_ERRORS
+
+
 # ---- values --------------------------------------------------------------------------------
+#
+# Every parser reads a value exactly or refuses it: a sign, a second decimal separator, a
+# fraction where a whole number is expected, or a separator that could be read two ways is a
+# ValueProblem (the row is refused and reported), never a guess.
 
 MIN_YEAR = 1900  # the first twinnings date from the 1920s; anything older is a typo
 MAX_YEAR_AHEAD = 10  # planned projects: up to ten years ahead
 
+_MONTHS = {
+    1: ("janvier", "janv", "jan", "january"), 2: ("fevrier", "fevr", "fev", "feb", "february"),
+    3: ("mars", "mar", "march"), 4: ("avril", "avr", "apr", "april"), 5: ("mai", "may"),
+    6: ("juin", "jun", "june"), 7: ("juillet", "juil", "jul", "july"), 8: ("aout", "aug", "august"),
+    9: ("septembre", "sept", "sep", "september"), 10: ("octobre", "oct", "october"),
+    11: ("novembre", "nov", "november"), 12: ("decembre", "dec", "december"),
+}
+_MONTH_NAMES = "|".join(sorted((n for names in _MONTHS.values() for n in names), key=len, reverse=True))
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
+#: The whole cell must be one of these; group ``y`` is the year (d/m: day and month, to check).
+_YEAR_FORMS = tuple(re.compile(p, re.ASCII) for p in (
+    r"(?P<y>\d{4})(?:\.0+)?",  # 2015, or 2015.0 from a spreadsheet number
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME,  # 2015-03-01, 2015-03-01 00:00:00
+    r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})" + _TIME,  # 2015/03/01
+    r"(?P<d>\d{1,2})([/.-])(?P<m>\d{1,2})\2(?P<y>\d{4})" + _TIME,  # 01/03/2015 (or 03/01/2015)
+    r"(?P<m>\d{1,2})([/.-])(?P<y>\d{4})",  # 03/2015
+    r"(?:(?:1er|\d{1,2})\s+)?(?P<mn>" + _MONTH_NAMES + r")\.?\s+(?P<y>\d{4})",  # mars 2015, 1er mars 2015
+))
+
+
+def _year_range(current_year: int) -> str:
+    return f"a year between {MIN_YEAR} and {current_year + MAX_YEAR_AHEAD}"
+
+
+def _year_expected(current_year: int) -> str:
+    return (_year_range(current_year) + ", written as a whole number (2015) or a date (01/03/2015, 2015-03-01, "
+            "mars 2015)")
+
+
+def _valid_date(y: int, m: int, d: int) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
 
 def parse_year(text: str, current_year: int) -> int | None:
-    """A year from '2015', '2015.0', '01/03/2015', '2015-03-01', 'mars 2015'."""
+    """A year from '2015', '2015.0', '01/03/2015', '2015-03-01', 'mars 2015'; nothing else.
+
+    '-2000', '2015.5', '2015a', 'vers 2015' or '2015 2016' are refused, not read as a year.
+    """
     if not text:
         return None
-    expected = f"a year between {MIN_YEAR} and {current_year + MAX_YEAR_AHEAD}"
-    s = _TRAILING_ZEROS.sub("", text.strip())
-    found = _YEAR.findall(s)
-    # exactly one four-digit group: '2015', '01/03/2015', '2015-03-01 00:00:00', 'mars 2015'
-    if len(found) != 1 or _FIVE_DIGITS.search(s):
-        raise ValueProblem(expected)
-    year = int(found[0])
-    if not MIN_YEAR <= year <= current_year + MAX_YEAR_AHEAD:
-        raise ValueProblem(f"a year between {MIN_YEAR} and {current_year + MAX_YEAR_AHEAD}")
-    return year
+    s = " ".join(text.split())
+    lowered = fold(s)
+    for form in _YEAR_FORMS:
+        m = form.fullmatch(lowered)
+        if not m:
+            continue
+        year = int(m.group("y"))
+        parts = m.groupdict()
+        if parts.get("m") is not None:
+            month = int(parts["m"])
+            day = int(parts["d"]) if parts.get("d") is not None else 1
+            # 01/03/2015 is 1 March in France and 3 January elsewhere: either way a real date
+            swapped = form is _YEAR_FORMS[3] and _valid_date(year, day, month)
+            if not (_valid_date(year, month, day) or swapped):
+                raise ValueProblem(_year_expected(current_year) + " (this date does not exist)")
+        if not MIN_YEAR <= year <= current_year + MAX_YEAR_AHEAD:
+            raise ValueProblem(_year_expected(current_year))
+        return year
+    raise ValueProblem(_year_expected(current_year))
+
+
+_PERIOD = re.compile(r"(?:(?:de|du|from|depuis|since|des)\s+)?(\d{4})"
+                     r"(?:\s*(?:-|/|a|au|to|jusqu'?(?:en|a|au))\s*(\d{4}))?", re.ASCII)
 
 
 def parse_period(text: str, current_year: int) -> tuple[int | None, int | None]:
-    """'2015-2018', '2015 à 2018', 'depuis 1995', '2015' -> (start, end)."""
+    """'2015-2018', '2015 à 2018', 'de 2015 à 2018', 'depuis 1995', '2015' -> (start, end)."""
     if not text:
         return None, None
-    years = [int(y) for y in _YEAR.findall(text)]
-    if not years or len(years) > 2:
-        raise ValueProblem("a year or a period such as 2015-2018")
+    expected = (f"a year or a period such as 2015-2018, 2015 à 2018 or depuis 2015 (years between {MIN_YEAR} "
+                f"and {current_year + MAX_YEAR_AHEAD})")
+    try:
+        return parse_year(text, current_year), None
+    except ValueProblem:
+        pass
+    m = _PERIOD.fullmatch(fold(" ".join(text.split())))
+    if not m:
+        raise ValueProblem(expected)
+    years = [int(y) for y in m.groups() if y]
     for y in years:
         if not MIN_YEAR <= y <= current_year + MAX_YEAR_AHEAD:
-            raise ValueProblem(f"years between {MIN_YEAR} and {current_year + MAX_YEAR_AHEAD}")
+            raise ValueProblem(expected)
     if len(years) == 2:
         if years[1] < years[0]:
             raise ValueProblem("a period whose end is not before its start")
@@ -172,51 +252,82 @@ def parse_period(text: str, current_year: int) -> tuple[int | None, int | None]:
     return years[0], None
 
 
-_MULTIPLIERS = {"k": 1e3, "m": 1e6, "md": 1e9}
+_MULTIPLIERS = {"k": 3, "m": 6, "mio": 6, "million": 6, "millions": 6, "md": 9, "mds": 9, "milliard": 9,
+                "milliards": 9}
+_AMOUNT = re.compile(r"(?:€\s*)?(?P<num>[0-9](?:[0-9 .,']*[0-9])?)\s*"
+                     r"(?P<mult>k|md|mds|mio|m|millions?|milliards?)?\s*(?:€|eur|euros?)?", re.ASCII)
+AMOUNT_EXPECTED = "an amount in euros such as 12 500, 12500,50, 1 234.56, 1.234,56 or 45 k€"
+MAX_AMOUNT = 10_000_000_000
+
+
+def _number_readings(num: str) -> set[Decimal]:
+    """Every value ``num`` can mean with one decimal separator (, or .) and one grouping of
+    thousands (space, apostrophe, . or ,): '12.500' has two (12500 and 12.5), '1.2.3' none."""
+    out: set[Decimal] = set()
+    for dec in (None, ",", "."):
+        if dec is None:
+            whole, frac = num, ""
+        else:
+            if num.count(dec) != 1:
+                continue
+            whole, frac = num.split(dec)
+            if not re.fullmatch(r"[0-9]+", frac):
+                continue
+        for grp in (None, " ", "'", ".", ","):
+            if grp is not None and grp == dec:
+                continue
+            if grp is None:
+                ok = re.fullmatch(r"[0-9]+", whole)
+            else:  # 1 234 567: a first group of 1-3 digits, then groups of exactly 3
+                ok = re.fullmatch(r"[1-9][0-9]{0,2}(?:" + re.escape(grp) + r"[0-9]{3})+", whole)
+            if ok:
+                out.add(Decimal(whole.replace(grp or "", "") + ("." + frac if frac else "")))
+    return out
 
 
 def parse_amount(text: str) -> float | None:
-    """Euros from '12 500 €', '12.500,50', '12,500.50', '1,5 M€', '15 k€', '12500'."""
+    """Euros from '12 500 €', '1 234,56', '1234.56', '1,234.56', '1.234,56', '1,5 M€', '45 k€'.
+
+    A number that reads two ways ('12.500', '12,500': thousands or decimals?) or none
+    ('1.2.3.4', '1,2,3', '-50', 'abc') is refused.
+    """
     if not text:
         return None
-    s = fold(text).replace("eur", "").replace("€", "").replace("euros", "")
-    s = s.replace(" ", "").replace("\u202f", "")
-    m = re.fullmatch(r"([0-9][0-9.,']*)(k|m|md)?e?s?", s)
+    s = " ".join(text.lower().split())
+    m = _AMOUNT.fullmatch(s)
     if not m:
-        raise ValueProblem("an amount in euros such as 12 500 or 12500,50")
-    num, mult = m.group(1).replace("'", ""), m.group(2)
-    if "," in num and "." in num:
-        # the last separator is the decimal one: 12.500,50 or 12,500.50
-        if num.rfind(",") > num.rfind("."):
-            num = num.replace(".", "").replace(",", ".")
-        else:
-            num = num.replace(",", "")
-    elif "," in num:
-        parts = num.split(",")
-        # 12,500 (thousands) vs 12,5 (decimal): three digits after a single comma = thousands
-        num = num.replace(",", "") if len(parts) > 2 or (len(parts[-1]) == 3 and not mult) else num.replace(",", ".")
-    elif num.count(".") > 1 or (num.count(".") == 1 and len(num.split(".")[-1]) == 3 and not mult):
-        num = num.replace(".", "")
-    try:
-        value = float(num) * (_MULTIPLIERS[mult] if mult else 1.0)
-    except ValueError:
-        raise ValueProblem("an amount in euros such as 12 500 or 12500,50") from None
-    if value < 0 or value > 1e10:
+        raise ValueProblem(AMOUNT_EXPECTED)
+    num = m.group("num")
+    readings = _number_readings(num)
+    if not readings:
+        raise ValueProblem(AMOUNT_EXPECTED)
+    if len(readings) > 1:
+        low, high = sorted(readings)
+        raise ValueProblem(f"an amount written unambiguously: {num!r} may be {_plain(high)} or {_plain(low)}; "
+                           "write 12500 or 12 500, or 12,5 for a decimal")
+    value = readings.pop().scaleb(_MULTIPLIERS[m.group("mult")] if m.group("mult") else 0)
+    if value > MAX_AMOUNT:
         raise ValueProblem("an amount between 0 and 10 billion euros")
-    return value
+    return float(value)
+
+
+def _plain(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+_COORDINATE = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]+)?\s*°?", re.ASCII)
 
 
 def parse_coordinate(text: str, kind: str) -> float | None:
-    """A latitude or longitude in decimal degrees ('48.85', '48,85', '-4.2')."""
+    """A latitude or longitude in decimal degrees ('48.85', '48,85', '-4.2', '48.85°')."""
     if not text:
         return None
-    s = text.strip().replace(",", ".").replace("°", "")
-    try:
-        value = float(s)
-    except ValueError:
-        raise ValueProblem(f"a {kind} in decimal degrees") from None
+    s = text.strip()
+    if not _COORDINATE.fullmatch(s):
+        raise ValueProblem(f"a {kind} in decimal degrees such as 48.8566 or -4,25")
+    value = float(s.rstrip("° ").replace(",", "."))
     limit = 90.0 if kind == "latitude" else 180.0
-    if not -limit <= value <= limit or value != value:
+    if not -limit <= value <= limit:
         raise ValueProblem(f"a {kind} between -{limit:g} and {limit:g}")
     return value
 
@@ -227,11 +338,11 @@ def parse_insee(text: str) -> str | None:
     if not text:
         return None
     s = text.strip().upper().replace(" ", "")
-    if re.fullmatch(r"\d+\.0", s):
+    if re.fullmatch(r"[0-9]+\.0", s):
         s = s[:-2]
-    if re.fullmatch(r"\d{4}", s):
+    if re.fullmatch(r"[0-9]{4}", s):
         s = "0" + s
-    if not re.fullmatch(r"\d{5}|2[AB]\d{3}", s):
+    if not re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}", s):
         raise ValueProblem("an INSEE commune code of 5 characters such as 31555 or 2A004")
     return s
 
@@ -241,11 +352,11 @@ def parse_siren(text: str) -> str | None:
     if not text:
         return None
     s = re.sub(r"[\s.]", "", text)
-    if re.fullmatch(r"\d+\.0", text.strip()):
+    if re.fullmatch(r"[0-9]+\.0", text.strip()):
         s = text.strip()[:-2]
-    if re.fullmatch(r"\d{14}", s):
+    if re.fullmatch(r"[0-9]{14}", s):
         s = s[:9]
-    if not re.fullmatch(r"\d{9}", s):
+    if not re.fullmatch(r"[0-9]{9}", s):
         raise ValueProblem("a SIREN of 9 digits such as 243100518")
     return s
 
@@ -253,11 +364,11 @@ def parse_siren(text: str) -> str | None:
 def departement_code(text: str) -> str | None:
     """A département code from '31', '1' (-> '01'), '2a', '971', '31.0'; None if not a code."""
     s = text.strip().upper()
-    if re.fullmatch(r"\d+\.0", s):
+    if re.fullmatch(r"[0-9]+\.0", s):
         s = s[:-2]
-    if re.fullmatch(r"\d", s):
+    if re.fullmatch(r"[0-9]", s):
         return "0" + s
-    if re.fullmatch(r"\d{2}|2[AB]|9[78]\d", s):
+    if re.fullmatch(r"[0-9]{2}|2[AB]|9[78][0-9]", s):
         return s
     return None
 
@@ -268,8 +379,11 @@ def _splitter(separators: str) -> re.Pattern[str]:
 
 
 def split_multi(text: str, separators: str = ";|\n") -> list[str]:
-    """Several values in one cell ('eau; santé', 'Dakar | Thiès'), trimmed, empty ones dropped."""
+    """Several values in one cell ('eau; santé', 'Dakar | Thiès'), trimmed, empty ones dropped.
+
+    Only whitespace is trimmed: a value starting with '-', '+' or '@' ('-1+1') is kept as written.
+    """
     if not text:
         return []
     parts = _splitter(separators).split(text)
-    return [p.strip(" -•\t") for p in parts if p.strip(" -•\t")]
+    return [p.strip() for p in parts if p.strip()]

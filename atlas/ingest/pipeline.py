@@ -25,7 +25,7 @@ from atlas.ingest.batches import new_batch_id, previous_imports, record_batch
 from atlas.ingest.countries import CountryResolver
 from atlas.ingest.formats import ParseOptions, parse_file
 from atlas.ingest.geocode import PartnerGeocoder, PartnerQuery, ensure_gazetteer_keys
-from atlas.ingest.headers import Mapping
+from atlas.ingest.headers import Mapping, shown_path
 from atlas.ingest.load import atomic_write, read_only, table_exists
 from atlas.ingest.match_fr import FrenchIndex, FrenchMatcher
 from atlas.ingest.readers import DEFAULT_MAX_BYTES, load_file
@@ -190,6 +190,30 @@ def insert_queue(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> int:
     return int(new)
 
 
+def check_input_file(path: str | Path) -> None:
+    """A file to import that does not exist, is a folder, cannot be read or has an impossible
+    name: one line saying so (before the database is opened)."""
+    import os
+    import stat
+
+    p = Path(path)
+    expected = "expected a CSV, XLSX, XLS, ODS or text file"
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise ImportFileError(f"{shown_path(p)}: no such file ({expected})") from None
+    except NotADirectoryError:
+        raise ImportFileError(f"{shown_path(p)}: no such file (a part of the path is not a folder; {expected})") from None
+    except OSError as exc:
+        raise ImportFileError(f"{shown_path(p)}: cannot be read ({exc.strerror or exc}; {expected})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ImportFileError(f"{shown_path(p)} is a folder, {expected}")
+    if not stat.S_ISREG(st.st_mode):
+        raise ImportFileError(f"{shown_path(p)} is not a regular file; {expected}")
+    if not os.access(p, os.R_OK):
+        raise ImportFileError(f"{shown_path(p)}: permission denied, the file cannot be read")
+
+
 def import_file(path: str | Path, db: str | Path | None = None, *, format: str = "auto", dry_run: bool = False,
                 mapping: str | Path | Mapping | None = None, encoding: str | None = None, delimiter: str | None = None,
                 sheet: str | None = None, kind: str | None = None, strict: bool = False,
@@ -204,9 +228,14 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
     t0 = time.perf_counter()
     db = Path(db) if db is not None else config.default_db_path()
     m = mapping if isinstance(mapping, Mapping) else (Mapping.load(mapping) if mapping else Mapping())
-    m.encoding = encoding or m.encoding
-    m.delimiter = delimiter or m.delimiter
-    m.sheet = sheet or m.sheet
+    m.encoding = encoding if encoding is not None else m.encoding
+    m.delimiter = delimiter if delimiter is not None else m.delimiter
+    m.sheet = sheet if sheet is not None else m.sheet
+    m.validate("import options" if isinstance(mapping, Mapping) or not mapping
+               else f"import options (with mapping file {shown_path(Path(mapping).name)})")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
+        raise ImportFileError(f"max_bytes = {max_bytes!r}: expected a whole number of bytes above 0")
+    check_input_file(path)
     if kind:
         from atlas.ingest.vocab import parse_kind
         from atlas.ingest.normalize import ValueProblem
@@ -217,7 +246,10 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
             raise ImportFileError(f"--kind {kind!r}: expected {exc.expected}") from None
     say = progress or (lambda _s, _d, _t: None)
     say("reading", 0, 1)
-    raw = load_file(path, max_bytes=max_bytes, encoding=m.encoding)
+    try:
+        raw = load_file(path, max_bytes=max_bytes, encoding=m.encoding)
+    except OSError as exc:  # a file that vanished or cannot be read between the check and the read
+        raise ImportFileError(f"{shown_path(path)}: cannot be read ({exc.strerror or exc})") from None
     report = ImportReport(file=raw.name, file_hash=raw.sha256, encoding=raw.encoding, dry_run=dry_run)
     report.notes.extend(raw.notes)
     # a big file makes millions of small acyclic objects: the cyclic garbage collector would

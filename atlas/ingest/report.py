@@ -8,10 +8,15 @@ expected) and cut to a few lines in the summary.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
+
+from atlas.errors import OutputPathError
+from atlas.ingest.headers import shown_path
 
 
 @dataclass
@@ -95,6 +100,7 @@ class ImportReport:
         return json.dumps(d, ensure_ascii=False, indent=2, default=str)
 
     def write(self, path: str | Path) -> Path:
+        """Write the JSON report; an OSError (disk full, folder removed meanwhile…) propagates."""
         path = Path(path)
         path.write_text(self.to_json() + "\n", encoding="utf-8")
         return path
@@ -153,3 +159,48 @@ def _reason_class(reason: str) -> str:
         if reason.startswith(prefix):
             return prefix.replace(" row", "") + " an earlier row"
     return reason
+
+
+def check_output_file(path: str | Path, what: str = "output file",
+                      protected: Iterable[tuple[str, str | Path | None]] = ()) -> Path:
+    """Make sure ``path`` can be written *before* any work is done: its folder exists, it is not
+    a folder, it can be opened for writing, and it is none of the ``protected`` files (the
+    database, the file being imported…: (label, path) pairs). Raises :class:`OutputPathError`
+    with one line saying what is wrong; nothing is left behind (a file created to try is removed).
+    """
+    p = Path(path)
+    shown = shown_path(p)
+    if not str(path).strip():
+        raise OutputPathError(f"{what}: an empty path; expected a file name such as rapport.json")
+    try:
+        st: os.stat_result | None = os.stat(p)
+    except FileNotFoundError:
+        st = None
+        parent = p.parent
+        if not parent.exists():
+            raise OutputPathError(f"cannot write the {what} to {shown}: the folder {shown_path(parent)} does not "
+                                  "exist (create it first)") from None
+    except NotADirectoryError:
+        raise OutputPathError(f"cannot write the {what} to {shown}: a part of the path is a file, not a folder") from None
+    except OSError as exc:
+        raise OutputPathError(f"cannot write the {what} to {shown}: {exc.strerror or exc}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputPathError(f"cannot write the {what} to {shown}: it is a folder; expected a file name "
+                              f"such as {shown_path(p / 'rapport.json')}")
+    if st is not None:
+        for label, other in protected:
+            try:
+                if other is not None and Path(other).exists() and os.path.samefile(p, other):
+                    raise OutputPathError(f"cannot write the {what} to {shown}: it is {label}, which would be "
+                                          "overwritten; choose another file name")
+            except OSError:
+                continue
+    try:
+        flags = os.O_WRONLY | os.O_APPEND | (0 if st is not None else os.O_CREAT | os.O_EXCL)
+        fd = os.open(p, flags, 0o644)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputPathError(f"cannot write the {what} to {shown}: {exc.strerror or exc}") from None
+    if st is None:
+        p.unlink(missing_ok=True)
+    return p

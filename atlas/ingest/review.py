@@ -9,6 +9,7 @@ the row is imported (in a batch of format ``review``, which can be undone like a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def _decision_row(con: duckdb.DuckDBPyConnection, item: dict[str, Any], d: Decis
         if aid not in french_index(con).entities:
             raise ReviewError(f"{aid!r} is not in the COG reference tables")
     else:
-        if aid.startswith("geonames:"):
+        if aid.startswith("geonames:") and re.fullmatch(r"[0-9]{1,12}", aid.split(":", 1)[1]):
             ok = con.execute("SELECT count(*) FROM gazetteer WHERE geonames_id = ?",
                              [int(aid.split(":", 1)[1])]).fetchall()[0][0]
         elif aid.startswith("admin1:"):

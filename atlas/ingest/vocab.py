@@ -77,9 +77,10 @@ def _themes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for part in split_multi(text, ";,/|\n+"):
         code = _THEME_BY_KEY.get(header_key(part))
         if code is None:
-            # "Eau, hygiène" style parts: a known theme word inside the part
-            words = header_key(part).split()
-            code = next((_THEME_BY_KEY[w] for w in words if w in _THEME_BY_KEY), None)
+            # "Eau, hygiène" style parts: a known theme word inside the part, when the words of
+            # the part name one theme only ("Eau Santé" names two: unknown, never half read)
+            words = {_THEME_BY_KEY[w] for w in header_key(part).split() if w in _THEME_BY_KEY}
+            code = words.pop() if len(words) == 1 else None
         if code is None:
             unknown.append(part)
         elif code not in codes:
@@ -91,10 +92,20 @@ def _themes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _SDG_BY_NAME = {header_key(s.name_fr): s.number for s in models.SDGS}
 _SDG_BY_NAME.update({header_key(s.name_en): s.number for s in models.SDGS})
+#: Words of each SDG's official names: what may follow its number ('6 - Eau propre…').
+_SDG_WORDS = {s.number: set(header_key(s.name_fr).split()) | set(header_key(s.name_en).split()) for s in models.SDGS}
+SDG_EXPECTED = "SDG numbers from 1 to 17, such as 6; 11 or ODD 6, ODD 11"
+#: One SDG: an optional ODD/SDG/Objectif prefix, a whole number, optionally its name after it.
+_SDG_PART = re.compile(r"(?:(?:odd|sdg|objectif|objective|goal)s?\s*(?:n\s*o?\.?\s*|#\s*)?)?"
+                       r"([0-9]{1,2})(?:\.0+)?(?:(?:\s*[-:.)]\s*|\s+)(.+))?", re.ASCII)
 
 
 def parse_sdgs(text: str) -> list[int]:
-    """SDG numbers from '6; 11', 'ODD 6, ODD 11', 'SDG6', '6 - Eau propre…', or official names."""
+    """SDG numbers from '6; 11', 'ODD 6, ODD 11', 'SDG6', '6 - Eau propre…', or official names.
+
+    Whole numbers from 1 to 17 only: '-1', '6.5', '0', '18' or '6 11' are refused, never read as
+    another number.
+    """
     return list(_sdgs(text))
 
 
@@ -103,20 +114,43 @@ def _sdgs(text: str) -> tuple[int, ...]:
     if not text:
         return ()
     found: list[int] = []
-    for part in split_multi(text, ";,/|\n+"):
-        key = header_key(part)
-        if key in _SDG_BY_NAME:
-            n = _SDG_BY_NAME[key]
+    for chunk in split_multi(text, ";/|\n+"):
+        if header_key(chunk) in _SDG_BY_NAME:  # "Industrie, innovation et infrastructure"
+            numbers = [_SDG_BY_NAME[header_key(chunk)]]
         else:
-            m = re.match(r"^(?:odd|sdg|objectif|goal)?\s*n?\s*(\d{1,2})\b", key)
-            if not m:
-                raise ValueProblem("SDG numbers from 1 to 17, such as 6; 11 or ODD 6, ODD 11")
-            n = int(m.group(1))
-        if not 1 <= n <= 17:
-            raise ValueProblem("SDG numbers from 1 to 17, such as 6; 11 or ODD 6, ODD 11")
-        if n not in found:
-            found.append(n)
+            numbers = []
+            last: int | None = None
+            for part in chunk.split(","):
+                if not part.strip():
+                    continue
+                n = _sdg_part(part.strip(), last)
+                if n is not None:
+                    numbers.append(n)
+                    last = n
+        for n in numbers:
+            if n not in found:
+                found.append(n)
     return tuple(sorted(found))
+
+
+def _sdg_part(part: str, last: int | None) -> int | None:
+    """The SDG of one comma-separated part; None for the rest of the previous SDG's name."""
+    key = header_key(part)
+    if key in _SDG_BY_NAME:
+        return _SDG_BY_NAME[key]
+    m = _SDG_PART.fullmatch(fold(part))
+    if m is None:
+        if last is not None and key and set(key.split()) <= _SDG_WORDS[last]:
+            return None  # "9 - Industrie, innovation et infrastructure": the name goes on
+        raise ValueProblem(SDG_EXPECTED)
+    n = int(m.group(1))
+    if not 1 <= n <= 17:
+        raise ValueProblem(SDG_EXPECTED + f" (got {n})")
+    rest = header_key(m.group(2) or "")
+    if rest and not set(rest.split()) <= _SDG_WORDS[n]:
+        raise ValueProblem(SDG_EXPECTED + f" ({part!r} is SDG {n} followed by words that are not its name; "
+                           "separate several SDGs with ;)")
+    return n
 
 
 # ---- kinds of action ------------------------------------------------------------------------
@@ -148,19 +182,25 @@ for _k in models.KINDS:
 
 @lru_cache(maxsize=1024)
 def parse_kind(text: str) -> str | None:
-    """A kind-of-action code from its French or English label or a common variant."""
+    """A kind-of-action code from its French or English label or a common variant.
+
+    A cell naming two kinds ('Jumelage; Action humanitaire') is refused: a row has one kind.
+    """
     if not text:
         return None
     key = header_key(text)
     if key in _KIND_BY_KEY:
         return _KIND_BY_KEY[key]
-    for part in split_multi(text, ";,/|"):
-        code = _KIND_BY_KEY.get(header_key(part))
-        if code:
-            return code
-    for syn_key, code in _KIND_BY_KEY.items():  # "Jumelage (accord signé)": a label inside
-        if len(syn_key) > 4 and syn_key in key:
-            return code
+    parts = [_KIND_BY_KEY.get(header_key(p)) for p in split_multi(text, ";,/|")]
+    codes = set(parts) if parts and all(parts) else set()
+    if not codes:  # "Jumelage (accord signé)": a label inside; the longest labels found win
+        found = [k for k in _KIND_BY_KEY if len(k) > 4 and k in key]
+        codes = {_KIND_BY_KEY[k] for k in found if not any(k != other and k in other for other in found)}
+    if len(codes) == 1:
+        return codes.pop()
+    if codes:
+        raise ValueProblem("one kind of action per row, not several ("
+                           + ", ".join(sorted(models.KIND_BY_CODE[c].label_fr for c in codes)) + ")")
     raise ValueProblem("a kind of action: " + ", ".join(k.label_fr for k in models.KINDS))
 
 
@@ -206,13 +246,13 @@ def _funding(text: str) -> tuple[tuple[tuple[str, float | None], ...], tuple[str
     unknown: list[str] = []
     for part in split_multi(text, ";|\n+"):
         label, amount = part, None
-        m = re.match(r"^(.*?)\s*[:=]\s*([0-9][0-9 .,'\u202f]*\s*(?:k|m)?\s*(?:€|eur|euros)?)\s*$", part, re.I)
-        if m:
+        m = re.match(r"^(.*?)\s*[:=]\s*(.*)$", part)
+        if m and re.match(r"[0-9€+-]", m.group(2)):  # "AFD: 20 000": an amount, read exactly or refused
             label = m.group(1)
             try:
                 amount = parse_amount(m.group(2))
-            except ValueProblem:
-                amount = None
+            except ValueProblem as exc:
+                raise ValueProblem(f"funding such as 'AFD: 20 000; Agence de l'eau' ({label}: {exc.expected})") from None
         key = header_key(label)
         code = _FUNDING_BY_KEY.get(key)
         if code is None:
@@ -221,8 +261,14 @@ def _funding(text: str) -> tuple[tuple[tuple[str, float | None], ...], tuple[str
                          if len(k) >= 2 and (key == k or key.startswith(k + " "))), None)
         if code is None:
             unknown.append(part)
-        elif code not in [c for c, _ in out]:
+            continue
+        earlier = next((i for i, (c, _a) in enumerate(out) if c == code), None)
+        if earlier is None:
             out.append((code, amount))
+        elif amount is not None or out[earlier][1] is not None:
+            # "AFD: 10 000; AFD (FICOL): 5 000": neither amount may be dropped, nor added up unasked
+            raise ValueProblem(f"one entry per funder with its amount ({part!r} repeats an earlier funder; "
+                               "give it once, with the total)")
     return tuple(out), tuple(unknown)
 
 
@@ -249,10 +295,11 @@ def parse_status(text: str) -> str | None:
 def parse_mode(text: str) -> str | None:
     if not text:
         return None
-    key = fold(text)
-    if "indirect" in key:
+    words = set(re.findall(r"[a-z]+", fold(text)))
+    found = {w for w in ("direct", "directe", "indirect", "indirecte") if w in words}
+    if found and found <= {"indirect", "indirecte"}:
         return "indirect"
-    if "direct" in key:
+    if found and found <= {"direct", "directe"}:
         return "direct"
     raise ValueProblem("direct or indirect")
 

@@ -83,6 +83,11 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
             fields = set(colmap.values())
             missing = missing_columns(fields)
             if idx >= 0 and not missing:
+                try:  # the header row found: two columns for one field are refused, naming them
+                    map_headers(sheet.rows[idx], mapping.columns, strict=True)
+                except ImportFileError as exc:
+                    where = f" (sheet {sheet.name!r}, row {idx + 1})" if raw.kind != "text" else f" (row {idx + 1})"
+                    raise ImportFileError(f"{raw.name}{where}: {exc}") from None
                 name = "template" if fmt == "template" or _is_template(sheet, idx) else "projects"
                 result = parse_projects(sheet, idx, colmap, opts, name)
                 result.ignored_columns = ignored
@@ -90,7 +95,10 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
             if len(fields) >= 2:
                 partial.append((sheet, missing, [h for h in sheet.rows[max(idx, 0)] if h]))
         if fmt in ("auto", "pairs"):
-            result = parse_pairs(sheet, opts)
+            try:
+                result = parse_pairs(sheet, opts)
+            except ImportFileError as exc:
+                raise ImportFileError(f"{raw.name}: {exc}") from None
             if result is not None:
                 return result
     if partial:

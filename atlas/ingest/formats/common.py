@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from atlas.ingest.countries import CountryResolver
-from atlas.ingest.normalize import clean_text, has_markup, is_formula
+from atlas.ingest.normalize import clean_text, has_markup, is_formula, is_spreadsheet_error
 from atlas.ingest.records import ParseResult, RowError, Skip
 
 #: Fields that name an authority or an actor: markup there rejects the row.
 NAME_FIELDS = frozenset({"fr_name", "partner_name", "fr_others", "actors", "city1", "city2"})
+
+#: Fields that may hold several values, one per line among others: their line breaks are kept
+#: (elsewhere a line break is whitespace), so "Eau⏎Santé" stays two themes.
+MULTI_FIELDS = frozenset({"partner_name", "fr_others", "themes", "sdgs", "funding", "actors"})
 
 
 @dataclass
@@ -35,6 +39,11 @@ def check_cells(result: ParseResult, row: int, cells: dict[str, str], labels: di
         if is_formula(value):
             result.errors.append(RowError(row, labels.get(fld, fld), value[:200],
                                           "a value, not a formula (save the sheet with values: copy, paste special, values)"))
+            ok = False
+        elif is_spreadsheet_error(value):
+            result.errors.append(RowError(row, labels.get(fld, fld), value[:200],
+                                          "a value, not a spreadsheet error: correct the formula that gave "
+                                          f"{value} or empty the cell"))
             ok = False
         elif fld in NAME_FIELDS and has_markup(value):
             result.errors.append(RowError(row, labels.get(fld, fld), value[:200],
@@ -66,7 +75,8 @@ def clean_rows(result: ParseResult, rows: list[list], start: int, colmap: dict[i
     dupes = DuplicateGuard()
     for idx in range(start, len(rows)):
         raw = rows[idx]
-        cells = {f: clean_text(raw[i]) if i < len(raw) else "" for i, f in colmap.items()}
+        cells = {f: clean_text(raw[i], keep_lines=f in MULTI_FIELDS) if i < len(raw) else ""
+                 for i, f in colmap.items()}
         if not any(cells.values()):
             continue
         row = idx + 1

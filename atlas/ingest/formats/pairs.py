@@ -63,7 +63,9 @@ def parse_pairs(sheet: Sheet, opts: ParseOptions) -> ParseResult | None:
         return None
     colmap = map_pair_headers(rows[0])
     start = 1
-    if not set(REQUIRED) <= set(colmap.values()):
+    if set(REQUIRED) <= set(colmap.values()):
+        map_pair_headers(rows[0], strict=True)  # a pair list: two columns for one field are refused
+    else:
         layout = headerless_layout(rows)
         if layout is None:
             return None

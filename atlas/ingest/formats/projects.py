@@ -8,6 +8,8 @@ co-funding, associated actors. Column names are recognised by synonyms (atlas.in
 
 from __future__ import annotations
 
+import re
+
 from atlas import models
 from atlas.ingest.formats.common import ParseOptions, clean_rows
 from atlas.ingest.normalize import (ValueProblem, has_markup, parse_amount, parse_coordinate,
@@ -36,10 +38,10 @@ def missing_columns(fields: set[str]) -> list[str]:
 def _code(text: str) -> str | None:
     """The INSEE column may hold a commune code, or a département / région code for those levels."""
     s = text.strip().upper()
-    if s.endswith(".0"):
+    if re.fullmatch(r"[0-9]+\.0", s):
         s = s[:-2]
-    if 1 <= len(s) <= 3 and (s.isdigit() or s in ("2A", "2B")):
-        return s.zfill(2) if s.isdigit() and len(s) < 2 else s
+    if re.fullmatch(r"[1-9]|[0-9]{2,3}|2[AB]", s):
+        return s.zfill(2)  # "1" -> "01" (Excel drops leading zeros)
     return parse_insee(text)
 
 
@@ -87,11 +89,19 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
         warn(fld, exc.expected + " (coordinates ignored)")
         lat = lon = None
     if (lat is None) != (lon is None):
+        warn("partner_lon" if lon is None else "partner_lat",
+             "both a latitude and a longitude (only one given: coordinates ignored)")
         lat = lon = None
     names = split_multi(c.get("partner_name", ""))
     geonames = None
-    if c.get("partner_geonames", "").strip().isdigit():
-        geonames = int(c["partner_geonames"].strip())
+    if c.get("partner_geonames"):
+        if re.fullmatch(r"[0-9]{1,12}(?:\.0)?", c["partner_geonames"]):
+            geonames = int(c["partner_geonames"].split(".")[0])
+        else:
+            warn("partner_geonames", "a GeoNames id: digits such as 2253354 (ignored)")
+    if len(names) > 1 and (lat is not None or geonames is not None):
+        warn("partner_lat" if lat is not None else "partner_geonames",
+             f"coordinates or a GeoNames id for one partner; the row names {len(names)} (ignored)")
     partners = [PartnerRef(name=n, country=c.get("partner_country", ""), admin1=c.get("partner_admin1", ""),
                            lat=lat if len(names) == 1 else None, lon=lon if len(names) == 1 else None,
                            level=c.get("partner_level", ""), geonames_id=geonames if len(names) == 1 else None)
@@ -104,8 +114,12 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
     if c.get("period"):
         period = value("period", parse_period, opts.current_year)
         if period:
-            year_start = year_start or period[0]
-            year_end = year_end or period[1]
+            for fld, given, from_period in (("year_start", year_start, period[0]), ("year_end", year_end, period[1])):
+                if given is not None and from_period is not None and given != from_period:
+                    errors.append(RowError(row, labels.get("period", "period"), c.get("period", ""),
+                                           f"a period that agrees with {labels.get(fld, fld)!r} ({given})"))
+            year_start = year_start if year_start is not None else period[0]
+            year_end = year_end if year_end is not None else period[1]
     if year_start and year_end and year_end < year_start:
         errors.append(RowError(row, labels.get("year_end", "year_end"), c.get("year_end", ""),
                                f"an end year not before the start year {year_start}"))
@@ -116,7 +130,11 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
     if unknown_themes:
         warn("themes", "themes such as: " + ", ".join(t.label_fr for t in models.THEMES[:8])
              + "… (unknown: " + "; ".join(unknown_themes) + ", ignored)")
-    funding, unknown_funding = vocab.parse_funding(c.get("funding", ""))
+    try:
+        funding, unknown_funding = vocab.parse_funding(c.get("funding", ""))
+    except ValueProblem as exc:
+        errors.append(RowError(row, labels.get("funding", "funding"), c.get("funding", ""), exc.expected))
+        funding, unknown_funding = [], []
     if unknown_funding:
         warn("funding", "funding instruments such as AFD, MEAE, UE, Agence de l'eau, 1 % eau (unknown: "
              + "; ".join(unknown_funding) + ", ignored)")

@@ -77,8 +77,13 @@ def template_rows(empty: bool = False) -> list[list[str]]:
 
 def write_template(path: str | Path, empty: bool = False) -> Path:
     """Write the template as CSV (UTF-8 with BOM, ';' as Excel in French expects) or XLSX."""
+    from atlas.ingest.report import check_output_file
+
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ImportFileError(f"template file must end in .csv or .xlsx, got {path.name[:80]!r}")
+    check_output_file(path, "template")
     if suffix == ".csv":
         buf = io.StringIO()
         csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(template_rows(empty))
