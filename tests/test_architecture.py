@@ -1,64 +1,74 @@
-"""One-way dependencies: ui → maps/geo → db → models/config; only atlas/ui imports streamlit."""
+"""The shape of the package: one-way layers (import-linter contracts in pyproject.toml) and no
+import cycle between any two modules (grimp, the graph library under import-linter)."""
 
 from __future__ import annotations
 
-import ast
+import textwrap
 from pathlib import Path
 
+import grimp
 import pytest
+from importlinter.cli import lint_imports
 
-ROOT = Path(__file__).resolve().parent.parent / "atlas"
-
-#: Packages a layer must never import (directly), by layer.
-FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "models": ("atlas.db", "atlas.geo", "atlas.maps", "atlas.ui", "atlas.ingest", "atlas.api", "streamlit"),
-    "config": ("atlas.db", "atlas.geo", "atlas.maps", "atlas.ui", "atlas.ingest", "streamlit"),
-    "errors": ("atlas.db", "atlas.geo", "atlas.maps", "atlas.ui", "streamlit"),
-    "db": ("atlas.geo", "atlas.maps", "atlas.ui", "atlas.api", "streamlit"),
-    "reference": ("atlas.geo", "atlas.maps", "atlas.ui", "atlas.api", "streamlit"),
-    "geo": ("atlas.maps", "atlas.ui", "streamlit"),
-    "maps": ("atlas.ui", "streamlit"),
-    "ingest": ("atlas.maps", "atlas.ui", "streamlit"),
-    "demo": ("atlas.geo", "atlas.maps", "atlas.ui", "streamlit"),
-}
+ROOT = Path(__file__).resolve().parent.parent
+MAX_LINES = 400
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{a.name}" for a in node.names)
-    return names
+def _cycles(package: str) -> list[tuple[str, str]]:
+    """Pairs (a, b) where a imports b directly and b imports a back, directly or through others."""
+    graph = grimp.build_graph(package, cache_dir=None)
+    found: list[tuple[str, str]] = []
+    for a in sorted(graph.modules):
+        for b in sorted(graph.find_modules_directly_imported_by(a)):
+            if (b, a) not in found and graph.chain_exists(importer=b, imported=a):
+                found.append((a, b))
+    return found
 
 
-def _layer(path: Path) -> str:
-    rel = path.relative_to(ROOT)
-    return rel.parts[0].removesuffix(".py")
+def test_import_contracts_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(config_filename="pyproject.toml", cache_dir=None) == 0, (
+        "an import-linter contract is broken: run `lint-imports` for the chain")
 
 
-MODULES = sorted(p for p in ROOT.rglob("*.py") if _layer(p) in FORBIDDEN)
+def test_no_import_cycles() -> None:
+    assert _cycles("atlas") == []
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_layer_imports_only_downwards(path: Path) -> None:
-    bad = sorted(name for name in _imports(path)
-                 for prefix in FORBIDDEN[_layer(path)] if name == prefix or name.startswith(prefix + "."))
-    assert not bad, f"{path.relative_to(ROOT.parent)} imports {bad}: the {_layer(path)} layer must not depend on them"
+def _fake_package(tmp_path: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = tmp_path / "fakeatlas" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
-def test_streamlit_only_in_ui() -> None:
-    offenders = [str(p.relative_to(ROOT.parent)) for p in ROOT.rglob("*.py")
-                 if _layer(p) != "ui" and any(n == "streamlit" or n.startswith("streamlit")
-                                              for n in _imports(p))]
-    assert offenders == [], f"only atlas/ui may import streamlit, found in {offenders}"
+def test_the_checks_catch_a_cycle_and_a_breach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both checks fail on a package that has the faults (guards against vacuous tests)."""
+    _fake_package(tmp_path, {
+        "__init__.py": "",
+        "api.py": "from fakeatlas import products\n",
+        "products.py": "from fakeatlas import api\n",  # a cycle
+        "geo/__init__.py": "",
+        "geo/flows.py": "import fakeatlas.db.connection\n",  # geo reaches into the database: a breach
+        "db/__init__.py": "",
+        "db/connection.py": "",
+    })
+    (tmp_path / "contracts.toml").write_text(textwrap.dedent("""
+        [tool.importlinter]
+        root_packages = ["fakeatlas"]
+        [[tool.importlinter.contracts]]
+        name = "layers"
+        type = "layers"
+        layers = ["fakeatlas.db", "fakeatlas.geo"]
+    """), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert _cycles("fakeatlas") == [("fakeatlas.api", "fakeatlas.products")]
+    assert lint_imports(config_filename="contracts.toml", cache_dir=None) == 1
 
 
-def test_the_check_sees_imports(tmp_path: Path) -> None:
-    """The checker itself must catch a forbidden import (guards against a vacuous test)."""
-    sample = tmp_path / "x.py"
-    sample.write_text("import streamlit as st\nfrom atlas.ui import data\n", encoding="utf-8")
-    assert {"streamlit", "atlas.ui", "atlas.ui.data"} <= _imports(sample)
+def test_modules_stay_small() -> None:
+    """A module over 400 lines is a room no newcomer can read: split it by job."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "atlas").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, f"modules over {MAX_LINES} lines: {long}"

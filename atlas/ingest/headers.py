@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from atlas.errors import ImportFileError
+from atlas.errors import ImportFileError, show_path
 from atlas.ingest.normalize import header_key
+
+#: Import formats (``--format``): "auto" recognises the others from the headers.
+FORMATS: tuple[str, ...] = ("auto", "projects", "template", "pairs", "directory")
 
 #: field -> synonyms (French and English). The first synonym is the template's header.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -236,7 +239,6 @@ class Mapping:
         """Check every setting (a mapping file's, or options given on the command line or in
         Python): an ImportFileError saying which one is wrong and what is accepted. ``kind`` is
         turned into its code ('Jumelage' -> 'jumelage')."""
-        from atlas.ingest.formats import FORMATS
         from atlas.ingest.normalize import ValueProblem
         from atlas.ingest.vocab import parse_kind
 
@@ -324,8 +326,5 @@ def check_encoding(value: object) -> str:
 
 
 def shown_path(path: object, limit: int = 120) -> str:
-    """A path for a one-line message: long ones are cut in the middle, with their length."""
-    text = str(path)
-    if len(text) <= limit:
-        return text
-    return f"{text[:60]}…{text[-40:]} ({len(text)} characters)"
+    """A path for a one-line message, unquoted; long ones are cut in the middle, with their length."""
+    return show_path(path, limit, quoted=False)

@@ -3,8 +3,9 @@
 - The format comes from the file extension (.csv, .xlsx, .geojson, .gpkg, .parquet); a path
   without extension (a folder) receives ``locations.csv`` + ``flows.csv``, the layout
   flowmap.blue and flowmap.gl read (locations: id,name,lat,lon; flows: origin,dest,count).
-- Spreadsheet formula injection is neutralised in CSV and XLSX: a text cell starting with
-  = + - @ (or a tab / carriage return) gets a leading apostrophe, so no spreadsheet runs it.
+- Spreadsheet formula injection: in CSV a text cell starting with = + - @ (or a tab / carriage
+  return) gets a leading apostrophe, so no spreadsheet runs it; XLSX stores text cells as strings,
+  which no spreadsheet evaluates, so they are written exactly.
 - Geometry is WGS84 (EPSG:4326): great-circle lines for links, points for locations. Lists
   (themes, SDGs…) are written as "a; b" text except in GeoParquet, which keeps them as lists.
 """
@@ -144,8 +145,9 @@ def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, abo
     """The links, flowmap.blue's two sheets and an "about" sheet, through XlsxWriter.
 
     XlsxWriter row by row is about 3x faster than pandas+openpyxl here (13,206 links x 29
-    columns: 2.9 s against 9.3 s). Text never becomes a formula or a hyperlink
-    (strings_to_formulas/urls off) on top of the neutralised leading characters.
+    columns: 2.9 s against 9.3 s). Text never becomes a formula, a number or a hyperlink
+    (strings_to_formulas/numbers/urls off): every text cell is stored as a string, so a name such
+    as "=HYPERLINK(…)" or "-1+1" is kept exactly, with no apostrophe added.
     """
     import xlsxwriter
 
@@ -159,7 +161,6 @@ def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, abo
     try:
         bold = wb.add_format({"bold": True})
         for name, frame in sheets:
-            frame = neutralise_frame(frame)
             ws = wb.add_worksheet(name)
             ws.write_row(0, 0, [str(c) for c in frame.columns], bold)
             ws.freeze_panes(1, 0)

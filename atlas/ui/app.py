@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import streamlit as st
 
 from atlas import config
 from atlas.maps.assets import ensure_static_files
-from atlas.ui import data
+from atlas.ui import data, nav
 from atlas.ui.i18n import t
-from atlas.ui.pages import country, data_quality, explorer, presentation, territory
-
-#: The pages of the running app by URL path, for links between pages (st.page_link).
-PAGES: dict[str, Any] = {}
 
 
 def main() -> None:
@@ -31,17 +26,5 @@ def main() -> None:
     if not os.path.exists(data.db_path()):
         st.error(t("no_db", lang))
         st.stop()
-    pages = [
-        st.Page(explorer.render, title=t("explorer", lang), icon=":material/map:", url_path="explorer", default=True),
-        st.Page(territory.render, title=t("territory", lang), icon=":material/account_balance:", url_path="collectivite"),
-        st.Page(country.render, title=t("country_page", lang), icon=":material/flag:", url_path="pays"),
-        st.Page(presentation.render, title=t("presentation", lang), icon=":material/slideshow:",
-                url_path="presentation"),
-    ]
     # Editing mode only (`atlas serve --edit` or ATLAS_EDIT=1): the default app cannot change data.
-    if config.flag("edit"):
-        pages.append(st.Page(data_quality.render, title=t("data_quality", lang), icon=":material/upload_file:",
-                             url_path="import"))
-    PAGES.clear()
-    PAGES.update(zip(["explorer", "collectivite", "pays", "presentation", "import"], pages))
-    st.navigation(pages).run()
+    st.navigation(nav.pages(lang, edit=config.flag("edit"))).run()

@@ -66,7 +66,7 @@ def test_review_list_and_pick(db: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_review_interactive(db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from atlas.ingest import commands
+    from atlas.cli import ingest as commands
     from atlas.ingest.review import list_queue
 
     main(["import", str(FIXTURES / "national_export.csv"), "--db", str(db)])

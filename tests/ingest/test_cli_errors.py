@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.ingest.commands import EXIT_REPORT_NOT_WRITTEN
+from atlas.cli.ingest import EXIT_REPORT_NOT_WRITTEN
 
 from .conftest import BAD, FIXTURES, counts, digest
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from atlas import cli
-from atlas.maps.commands import filters_from_args
+from atlas.cli.maps import filters_from_args
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

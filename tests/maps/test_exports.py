@@ -35,7 +35,7 @@ def _evil_links(atlas_handle) -> gpd.GeoDataFrame:
     return links
 
 
-def test_csv_and_xlsx_neutralise_formula_injection(atlas_handle, tmp_path):
+def test_csv_and_xlsx_never_carry_a_formula(atlas_handle, tmp_path):
     links = _evil_links(atlas_handle)
     export.write_data(links, tmp_path / "l.csv")
     df = pd.read_csv(tmp_path / "l.csv", dtype=str)
@@ -50,9 +50,12 @@ def test_csv_and_xlsx_neutralise_formula_injection(atlas_handle, tmp_path):
     wb = load_workbook(tmp_path / "l.xlsx")
     assert wb.sheetnames == ["links", "locations", "flows", "about"]
     for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
-            for v in row:  # numbers (negative longitudes) are numbers, never text formulas
-                assert not (isinstance(v, str) and v[:1] in "=+-@"), (ws.title, v)
+        for row in ws.iter_rows():
+            for cell in row:  # text is stored as text (kept exactly), never as a formula
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    names = {c.value for c in wb["links"]["A"]} | {c.value for row in wb["links"].iter_rows() for c in row}
+    assert {'=HYPERLINK("http://x","y")', "@cmd", "-1+1"} <= names  # exactly as imported
+    assert wb["about"]["B2"].value == "=evil()" and wb["about"]["B2"].data_type == "s"
     assert [c.value for c in wb["locations"][1]] == ["id", "name", "lat", "lon"]
     assert [c.value for c in wb["flows"][1]] == ["origin", "dest", "count"]
 

@@ -14,12 +14,11 @@ from atlas.ingest.formats.directory import looks_like_directory, parse_directory
 from atlas.ingest.formats.pairs import parse_pairs
 from atlas.ingest.formats.projects import missing_columns, parse_projects
 from atlas.ingest.formats.template import HEADERS as TEMPLATE_HEADERS
-from atlas.ingest.headers import Mapping, map_headers
+from atlas.ingest.headers import FORMATS, Mapping, map_headers
 from atlas.ingest.normalize import header_key
 from atlas.ingest.readers import RawFile, Sheet, read_sheets
 from atlas.ingest.records import ParseResult
 
-FORMATS: tuple[str, ...] = ("auto", "projects", "template", "pairs", "directory")
 
 #: Rows scanned for the header row (exports often start with a title and a blank line).
 HEADER_SCAN_ROWS = 20

@@ -9,7 +9,7 @@ from atlas.geo.flows import MAGNITUDES
 from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
 from atlas.models import KIND_BY_CODE
 from atlas.selection import MapOptions
-from atlas.ui import charts, data, exports, widgets
+from atlas.ui import charts, data, exports, nav, widgets
 from atlas.ui.i18n import t
 
 ORIGIN_CHOICES = ("auto", "authority", "departement", "region", "france")
@@ -89,10 +89,8 @@ def render() -> None:
     st.title(t("title", lang))
     if demo:
         st.info(t("demo", lang), icon="ℹ️")
-    from atlas.ui.app import PAGES  # the registry main() fills; empty when a page runs alone (tests)
-
-    if "collectivite" in PAGES:  # first-time visitors come for their own commune: one click away
-        st.page_link(PAGES["collectivite"], label=t("find_my_authority", lang), icon=":material/search:")
+    # First-time visitors come for their own commune: one click away.
+    st.page_link(nav.page("collectivite", lang), label=t("find_my_authority", lang), icon=":material/search:")
     links = data.links(path, version, filters)
     widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
     st.caption(widgets.md_escape(data.describe(path, version, filters, lang)))  # names may come from imports

@@ -1,0 +1,32 @@
+"""The pages of the app, as one static table: navigation (atlas.ui.app) and links between pages
+(st.page_link) build their st.Page objects from it, so no page imports the app module."""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from atlas.ui.i18n import t
+
+#: url path → (module of the page, i18n key of its title, icon, editing mode only)
+PAGES: dict[str, tuple[str, str, str, bool]] = {
+    "explorer": ("atlas.ui.pages.explorer", "explorer", ":material/map:", False),
+    "collectivite": ("atlas.ui.pages.territory", "territory", ":material/account_balance:", False),
+    "pays": ("atlas.ui.pages.country", "country_page", ":material/flag:", False),
+    "presentation": ("atlas.ui.pages.presentation", "presentation", ":material/slideshow:", False),
+    "import": ("atlas.ui.pages.data_quality", "data_quality", ":material/upload_file:", True),
+}
+DEFAULT = "explorer"
+
+
+def page(url_path: str, lang: str) -> st.Page:
+    """The st.Page of ``url_path`` (Streamlit matches pages by their URL path)."""
+    module, title, icon, _edit = PAGES[url_path]
+    render = importlib.import_module(module).render
+    return st.Page(render, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == DEFAULT)
+
+
+def pages(lang: str, edit: bool) -> list[st.Page]:
+    """The pages of the navigation; editing pages only in editing mode."""
+    return [page(url, lang) for url, spec in PAGES.items() if edit or not spec[3]]
