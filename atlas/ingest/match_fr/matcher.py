@@ -1,60 +1,18 @@
-"""Match French authorities to the COG: communes, EPCI, départements, régions.
-
-Order of evidence: a review decision already taken for the same value; an INSEE code (current or
-old, merged communes follow to their current commune); a SIREN; the name, restricted to the
-département or région when the file gives one. Names are compared as keys (case, accents,
-hyphens, apostrophes, Saint/St/Ste and leading articles do not matter). Several homonyms and no
-département to choose between them -> *ambiguous* with candidates, never a guess; a fuzzy match is
-accepted only inside a known département and only when clearly the best.
-"""
+"""Decisions on French authorities: codes first, then names within their département, then a
+careful fuzzy match; homonyms without context are *ambiguous*, never guessed."""
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 
-import duckdb
 from rapidfuzz import fuzz, process
 
+from atlas.ingest.distance import haversine_km
+from atlas.ingest.match_fr.index import Entry, FrenchIndex
+from atlas.ingest.match_fr.names import ARRONDISSEMENT, PREFIXES, SINGLE_COLLECTIVITE, epci_key
 from atlas.ingest.normalize import departement_code, name_key, raw_key, spaced_key
-from atlas.ingest.records import Candidate, Entity, FrenchRef, Resolution
+from atlas.ingest.records import Candidate, FrenchRef, Resolution
 from atlas.ingest.vocab import parse_level
-
-#: The 2015 régions merged in 2016, and common abbreviations, -> current région code.
-OLD_REGIONS: dict[str, str] = {
-    "alsace": "44", "champagne ardenne": "44", "lorraine": "44", "alsace champagne ardenne lorraine": "44",
-    "aquitaine": "75", "limousin": "75", "poitou charentes": "75", "aquitaine limousin poitou charentes": "75",
-    "auvergne": "84", "rhone alpes": "84", "aura": "84", "bourgogne": "27", "franche comte": "27",
-    "basse normandie": "28", "haute normandie": "28", "languedoc roussillon": "76", "midi pyrenees": "76",
-    "languedoc roussillon midi pyrenees": "76", "nord pas de calais": "32", "picardie": "32",
-    "nord pas de calais picardie": "32", "centre": "24", "idf": "11", "ile de france": "11", "paca": "93",
-    "provence alpes cote d azur": "93", "sud": "93", "region sud": "93", "reunion": "04", "guyane": "03",
-    "corse": "94", "collectivite de corse": "94", "bfc": "27", "hdf": "32", "cvl": "24", "nouvelle aquitaine": "75",
-}
-
-_PREFIXES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(p)) for level, p in (
-        ("commune", r"^(ville|mairie|commune|municipalite|cite)( de la| de l| du| des| de| d)? "),
-        ("departement", r"^(conseil departemental|conseil general|departement|collectivite departementale|cd|cg)"
-                        r"( de la| de l| du| des| de| d)? "),
-        ("region", r"^(conseil regional|region|collectivite territoriale|collectivite regionale|cr)"
-                   r"( de la| de l| du| des| de| d)? "),
-        ("epci", r"^(communaute de communes|communaute d agglomeration|communaute urbaine|metropole|"
-                 r"agglomeration|agglo|cc|ca|cu|epci)( de la| de l| du| des| de| d)? "),
-    ))
-_EPCI_STOP = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et", "cc", "ca", "cu", "communaute",
-                        "communes", "agglomeration", "urbaine", "metropole", "agglo", "com", "met"})
-_ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(e|er|eme|ème|ieme|ième)?(\s+arrondissement)?$", re.IGNORECASE)
-_PRECISION = {"mairie": "mairie", "gazetteer": "gazetteer"}
-
-#: Names shared by two levels that are one single collectivité: the level to use.
-_SINGLE_COLLECTIVITE: dict[frozenset[str], str] = {
-    frozenset({"commune:75056", "departement:75"}): "commune:75056",
-    frozenset({"region:03", "departement:973"}): "region:03",
-    frozenset({"region:02", "departement:972"}): "region:02",
-    frozenset({"region:06", "departement:976"}): "departement:976",
-}
 
 #: A fuzzy name inside a known département is accepted only at or above this score, and only
 #: when the runner-up is well below it.
@@ -62,128 +20,6 @@ FUZZY_ACCEPT = 93.0
 FUZZY_GAP = 8.0
 #: A French homonym is chosen by file coordinates only when this close (km).
 NEAR_KM = 15.0
-
-
-@dataclass(frozen=True)
-class _Entry:
-    entity_id: str
-    via: str  # name, old_name, epci
-    deps: frozenset[str]
-    historical: str | None = None
-
-
-def epci_key(text: str) -> str:
-    """EPCI key without its type words: 'CC du Pays de X' = 'Communauté de communes Pays X'."""
-    return "".join(t for t in spaced_key(text).split() if t not in _EPCI_STOP)
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
-class FrenchIndex:
-    """The COG in memory: entities by code, SIREN and name key."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.entities: dict[str, Entity] = {}
-        self.by_key: dict[str, list[_Entry]] = {}
-        self.epci_by_key: dict[str, list[str]] = {}
-        self.by_siren: dict[str, str] = {}
-        self.old_codes: dict[str, tuple[str, str | None]] = {}  # old code -> (current insee, old name)
-        self.dep_by_key: dict[str, str] = {}
-        self.region_by_key: dict[str, str] = {}
-        self.dep_names: dict[str, str] = {}
-        self.region_names: dict[str, str] = {}
-        self.dep_region: dict[str, str] = {}
-        self.names_in_dep: dict[str, list[tuple[str, str]]] = {}  # dep -> [(spaced key, entity id)]
-        self.old_keys: dict[str, set[str]] = {}  # commune id -> keys of the communes merged into it
-        self._load(con)
-
-    def _add_key(self, name: str, entry: _Entry) -> None:
-        for key in {name_key(name), raw_key(name)}:
-            if key:
-                self.by_key.setdefault(key, []).append(entry)
-
-    def _load(self, con: duckdb.DuckDBPyConnection) -> None:
-        for code, name, region, lon, lat in con.execute(
-                "SELECT code, name, region_code, lon, lat FROM ref_departements").fetchall():
-            self.entities[f"departement:{code}"] = Entity(
-                id=f"departement:{code}", level="departement", name=name, country_iso2="FR", is_french=True,
-                insee=code, departement=code, region=region, lon=lon, lat=lat, geo_precision="centroid")
-            self.dep_names[code] = name
-            self.dep_region[code] = region
-            self.dep_by_key[name_key(name)] = code
-            self._add_key(name, _Entry(f"departement:{code}", "name", frozenset({code})))
-        for code, name, lon, lat in con.execute("SELECT code, name, lon, lat FROM ref_regions").fetchall():
-            self.entities[f"region:{code}"] = Entity(
-                id=f"region:{code}", level="region", name=name, country_iso2="FR", is_french=True, insee=code,
-                region=code, lon=lon, lat=lat, geo_precision="centroid")
-            self.region_names[code] = name
-            self.region_by_key[name_key(name)] = code
-            deps = frozenset(d for d, r in self.dep_region.items() if r == code)
-            self._add_key(name, _Entry(f"region:{code}", "name", deps))
-        for text, code in OLD_REGIONS.items():
-            self.region_by_key.setdefault(name_key(text), code)
-        for insee, siren, name, dep, region, epci, pop, lon, lat, src in con.execute(
-                "SELECT insee, siren, name, departement, region, epci, population, lon, lat, point_source "
-                "FROM ref_communes").fetchall():
-            eid = f"commune:{insee}"
-            self.entities[eid] = Entity(
-                id=eid, level="commune", name=name, country_iso2="FR", is_french=True, insee=insee, siren=siren,
-                departement=dep, region=region, epci=epci, population=int(pop) if pop is not None else None,
-                lon=lon, lat=lat, geo_precision=_PRECISION.get(src, "centroid"))
-            if siren:
-                self.by_siren[siren] = eid
-            self._add_key(name, _Entry(eid, "name", frozenset({dep})))
-            self.names_in_dep.setdefault(dep, []).append((spaced_key(name), eid))
-        for old_code, old_name, insee in con.execute(
-                "SELECT old_code, old_name, insee FROM ref_old_communes").fetchall():
-            if f"commune:{insee}" not in self.entities:
-                continue
-            self.old_codes.setdefault(old_code, (insee, old_name))
-            if old_name:
-                cur = self.entities[f"commune:{insee}"]
-                old_dep = old_code[:3] if old_code.startswith("97") else old_code[:2]
-                self._add_key(old_name, _Entry(cur.id, "old_name", frozenset({old_dep, cur.departement or ""}), old_name))
-                self.old_keys.setdefault(cur.id, set()).update({name_key(old_name), raw_key(old_name)})
-                self.names_in_dep.setdefault(old_dep, []).append((spaced_key(old_name), cur.id))
-        for siren, name, pop, dep, region, lon, lat in con.execute(
-                "SELECT siren, name, population, departement, region, lon, lat FROM ref_epci").fetchall():
-            eid = f"epci:{siren}"
-            self.entities[eid] = Entity(
-                id=eid, level="epci", name=name, country_iso2="FR", is_french=True, siren=siren, departement=dep,
-                region=region, epci=siren, population=int(pop) if pop is not None else None, lon=lon, lat=lat,
-                geo_precision="centroid")
-            self.by_siren[siren] = eid
-            self._add_key(name, _Entry(eid, "name", frozenset({dep})))
-            self.epci_by_key.setdefault(epci_key(name), []).append(eid)
-
-    # ---- context ----------------------------------------------------------------------------
-    def departement_of(self, raw: str) -> str | None:
-        """A département code from a code or a name ('31', 'HAUTE GARONNE', 'Haute-Garonne (31)')."""
-        if not raw:
-            return None
-        code = departement_code(raw)
-        if code:
-            return code
-        m = re.search(r"\((\d{2,3}|2[ABab])\)\s*$", raw)
-        if m:
-            return departement_code(m.group(1))
-        text = re.sub(r"\(.*?\)", " ", raw)
-        return self.dep_by_key.get(name_key(text))
-
-    def region_of(self, raw: str) -> str | None:
-        if not raw:
-            return None
-        s = raw.strip()
-        if re.fullmatch(r"\d{1,2}", s):
-            code = s.zfill(2)
-            return code if code in self.region_names else None
-        key = name_key(re.sub(r"^(?i:r[ée]gion|conseil r[ée]gional)\s+(?:de la |de l'|du |des |d'|de )?", "", s))
-        return self.region_by_key.get(key)
 
 
 class FrenchMatcher:
@@ -285,9 +121,9 @@ class FrenchMatcher:
             res.flags.append(f"name {ref.name!r} differs from the code's authority {ent.name!r}: the code was used")
         return res
 
-    def _lookup(self, name: str, level: str | None, deps: set[str] | None, region: str | None) -> list[_Entry]:
+    def _lookup(self, name: str, level: str | None, deps: set[str] | None, region: str | None) -> list[Entry]:
         ix = self.ix
-        found: list[_Entry] = []
+        found: list[Entry] = []
         for key in dict.fromkeys((name_key(name), raw_key(name))):
             found.extend(ix.by_key.get(key, []))
         if level:
@@ -298,7 +134,7 @@ class FrenchMatcher:
             found = [e for e in found if ix.entities[e.entity_id].region == region
                      or ix.entities[e.entity_id].level == "region" and e.entity_id == f"region:{region}"]
         # one entity may come through several keys or names
-        best: dict[str, _Entry] = {}
+        best: dict[str, Entry] = {}
         for e in found:
             if e.entity_id not in best or (best[e.entity_id].via != "name" and e.via == "name"):
                 best[e.entity_id] = e
@@ -311,7 +147,7 @@ class FrenchMatcher:
         spaced = spaced_key(name)
         hinted = level
         if not entries:
-            for lvl, pattern in _PREFIXES:
+            for lvl, pattern in PREFIXES:
                 m = pattern.match(spaced)
                 if m and spaced[m.end():]:
                     rest = spaced[m.end():]
@@ -335,10 +171,10 @@ class FrenchMatcher:
             core = epci_key(name)
             ids = [i for i in ix.epci_by_key.get(core, []) if not deps or ix.entities[i].departement in deps]
             if ids:
-                entries = [_Entry(i, "epci", frozenset()) for i in ids]
+                entries = [Entry(i, "epci", frozenset()) for i in ids]
         if not entries:
             # "Saint-Denis (La Réunion)", "PARIS 15E ARRONDISSEMENT": drop the qualifier
-            bare = _ARRONDISSEMENT.sub("", re.sub(r"\s*\(.*?\)\s*", " ", name)).strip()
+            bare = ARRONDISSEMENT.sub("", re.sub(r"\s*\(.*?\)\s*", " ", name)).strip()
             if bare and bare != name.strip():
                 inner = re.findall(r"\((.*?)\)", name)
                 dep_hint = ix.departement_of(inner[0]) if inner else None
@@ -352,9 +188,9 @@ class FrenchMatcher:
             return Resolution("matched", ent, "name")
         if len(entries) > 1:
             ids = frozenset(e.entity_id for e in entries)
-            if ids in _SINGLE_COLLECTIVITE:
+            if ids in SINGLE_COLLECTIVITE:
                 # one collectivité holding two levels' powers (Paris; Guyane, Martinique, Mayotte)
-                return Resolution("matched", ix.entities[_SINGLE_COLLECTIVITE[ids]], "name")
+                return Resolution("matched", ix.entities[SINGLE_COLLECTIVITE[ids]], "name")
             communes = [e for e in entries if ix.entities[e.entity_id].level == "commune"]
             if deps and not level and len(communes) == 1 and all(
                     ix.entities[e.entity_id].level in ("departement", "region") for e in entries if e not in communes):
@@ -366,7 +202,7 @@ class FrenchMatcher:
             return self._choose(name, entries, lon, lat)
         return self._fuzzy(name, level, deps, region)
 
-    def _choose(self, name: str, entries: list[_Entry], lon: float | None, lat: float | None) -> Resolution:
+    def _choose(self, name: str, entries: list[Entry], lon: float | None, lat: float | None) -> Resolution:
         ix = self.ix
         cands = [self._candidate(e) for e in entries]
         if lon is not None and lat is not None:
@@ -379,7 +215,7 @@ class FrenchMatcher:
         return Resolution("ambiguous", candidates=cands[:12],
                           reason=f"{len(entries)} French authorities are named {name!r}; give the département or the INSEE code")
 
-    def _candidate(self, e: _Entry, score: float = 100.0) -> Candidate:
+    def _candidate(self, e: Entry, score: float = 100.0) -> Candidate:
         ent = self.ix.entities[e.entity_id]
         where = ""
         if ent.departement:
@@ -407,7 +243,7 @@ class FrenchMatcher:
         for _text, score, i in hits:
             eid = pool[i][1]
             if eid not in seen:
-                seen[eid] = self._candidate(_Entry(eid, "name", frozenset()), round(score, 1))
+                seen[eid] = self._candidate(Entry(eid, "name", frozenset()), round(score, 1))
         cands = list(seen.values())
         where = (f" in département {', '.join(sorted(deps))}" if deps else
                  f" in région {ix.region_names.get(region, region)}" if region else "")

@@ -1,0 +1,212 @@
+"""Deciding where a foreign partner is: decisions already taken, then the country, then the place
+by name (city or admin-1 area), homonyms settled by coordinates or a clearly bigger population,
+then a careful fuzzy match; anything else is queued with candidates."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from atlas.ingest.countries import CountryResolver
+from atlas.ingest.distance import haversine_km
+from atlas.ingest.geocode.lookup import GazetteerLookup
+from atlas.ingest.geocode.query import PartnerQuery, admin_stripped
+from atlas.ingest.normalize import fold, name_key
+from atlas.ingest.records import Entity, Resolution
+
+#: A place this many times bigger than the next homonym is taken; below that, the analyst decides.
+POPULATION_DOMINANCE = 5.0
+#: File coordinates this close (km) to a candidate choose it.
+NEAR_KM = 25.0
+#: File coordinates farther than this (km) from the match are flagged.
+FAR_KM = 50.0
+FUZZY_ACCEPT = 92.0
+FUZZY_GAP = 6.0
+
+
+class PartnerGeocoder(GazetteerLookup):
+    """Resolve partners in bulk against the gazetteer and the admin-1 table."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, countries: CountryResolver,
+                 decisions: dict[str, dict[str, Any]] | None = None) -> None:
+        super().__init__(con, countries)
+        self.decisions = decisions or {}
+
+    @staticmethod
+    def decision_key(name: str, iso2: str | None, raw_country: str) -> str:
+        return f"partner|{name_key(name)}|{iso2 or fold(raw_country)}"
+
+    def _decided(self, d: dict[str, Any]) -> Entity | None:
+        aid = d.get("authority_id") or ""
+        if aid.startswith("geonames:"):
+            return self._places([int(aid.split(":", 1)[1])]).get(int(aid.split(":", 1)[1]))
+        if aid.startswith("country:") and aid.split(":", 1)[1] in self.countries.names:
+            return self.country_entity(aid.split(":", 1)[1])
+        if aid.startswith("admin1:"):
+            return self._admin1s([aid.split(":", 1)[1]]).get(aid.split(":", 1)[1])
+        if d.get("lon") is not None and d.get("lat") is not None and d.get("country_iso2"):
+            return self.manual_entity(d.get("name") or aid.rsplit(":", 1)[-1], d["country_iso2"], d["lon"], d["lat"],
+                                      "manual")
+        return None
+
+    # ---- the search -----------------------------------------------------------------------------
+    def resolve_many(self, queries: list[PartnerQuery]) -> list[Resolution]:
+        """One resolution per query, in order."""
+        out: list[Resolution | None] = [None] * len(queries)
+        todo: list[tuple[int, PartnerQuery, tuple[str, ...]]] = []
+        for i, q in enumerate(queries):
+            cm = self.countries.resolve(q.country)
+            key = self.decision_key(q.name, cm.iso2, q.country)
+            if key in self.decisions and q.lat is None:  # with coordinates, the file's evidence goes first
+                ent = self._decided(self.decisions[key])
+                if ent is not None:
+                    out[i] = Resolution("matched", ent, "decision", key=key)
+                    continue
+            if not q.name:
+                if cm.iso2 and cm.iso2 in self.countries.names:
+                    out[i] = Resolution("matched", self.country_entity(cm.iso2), "country only", key=key)
+                else:
+                    reason = (f"no partner name, and the country {q.country!r} is not recognised" if q.country
+                              else "no partner name and no country")
+                    if len(cm.codes) > 1:
+                        reason = f"no partner name, and the country {q.country!r} may be several countries"
+                    out[i] = Resolution("ambiguous" if len(cm.codes) > 1 else "unmatched", reason=reason, key=key,
+                                        candidates=[self._country_cand(c) for c in cm.codes[:8]])
+                continue
+            if q.geonames_id:
+                ent = self._places([q.geonames_id]).get(q.geonames_id)
+                if ent:
+                    out[i] = Resolution("matched", ent, "geonames_id", key=key)
+                    continue
+            if not cm.codes:
+                todo.append((i, q, ()))
+            else:
+                todo.append((i, q, cm.codes))
+        if todo:
+            self._search(todo, out)
+        return [r if r is not None else Resolution("unmatched", reason="not resolved") for r in out]
+
+    def _search(self, todo: list[tuple[int, PartnerQuery, tuple[str, ...]]], out: list[Resolution | None]) -> None:
+        con = self.con
+        # queries with no country are searched in every country, for candidates only
+        rows = []
+        for i, q, codes in todo:
+            stripped = admin_stripped(q.name)
+            for cc in codes or ("*",):
+                rows.append((i, cc, q.name, stripped or q.name))
+        qdf = pd.DataFrame(rows, columns=["qid", "cc", "name", "admin_name"])
+        con.register("q_df", qdf)
+        con.execute("CREATE OR REPLACE TEMP TABLE q_keys AS SELECT qid, cc, atlas_key(name) AS key, "
+                    "atlas_key(admin_name) AS admin_key FROM q_df")
+        con.unregister("q_df")
+        city = con.execute(
+            """SELECT q.qid, k.geonames_id, bool_or(k.is_primary) FROM q_keys q
+               JOIN gazetteer_keys k ON k.key = q.key AND (k.cc = q.cc OR (q.cc = '*' AND k.is_primary))
+               GROUP BY ALL""").fetchall()
+        admin = con.execute(
+            """WITH a AS (SELECT id, country_iso2 AS cc, atlas_key(n) AS key
+                          FROM ref_admin1, unnest([name, name_fr, name_en]) AS t(n) WHERE n IS NOT NULL)
+               SELECT DISTINCT q.qid, a.id FROM q_keys q JOIN a ON a.cc = q.cc AND (a.key = q.key OR a.key = q.admin_key)
+            """).fetchall()
+        found_city: dict[int, dict[int, bool]] = {}
+        for qid, gid, primary in city:
+            found_city.setdefault(qid, {})[int(gid)] = bool(primary)
+        found_admin: dict[int, list[str]] = {}
+        for qid, aid in admin:
+            found_admin.setdefault(qid, []).append(aid)
+        lost = self._lost_characters([(i, q, codes) for i, q, codes in todo
+                                      if codes and i not in found_city and i not in found_admin])
+        for qid, gid in lost:
+            found_city.setdefault(qid, {})[gid] = False
+        lost_qids = {qid for qid, _g in lost}
+        self._prepare_fuzzy([(q, codes) for i, q, codes in todo
+                             if codes and i not in found_city and i not in found_admin])
+        places = self._places([g for d in found_city.values() for g in d]
+                              + [g for hits in self._fuzzy_hits.values() for g in hits])
+        admins = self._admin1s([a for lst in found_admin.values() for a in lst])
+        for i, q, codes in todo:
+            cands = [places[g] for g in found_city.get(i, {}) if g in places]
+            adm = [admins[a] for a in found_admin.get(i, []) if a in admins]
+            res = self._decide(q, codes, cands, adm)
+            if i in lost_qids and res.status == "matched" and res.entity is not None:
+                res.method = "name (lost characters)"
+                res.flags.append(f"{q.name!r} has characters lost by its encoding; read as {res.entity.name!r}")
+            if res.status != "matched" and res.key in self.decisions:
+                ent = self._decided(self.decisions[res.key])
+                if ent is not None:
+                    res = Resolution("matched", ent, "decision", key=res.key)
+            out[i] = res
+
+    def _decide(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], adm: list[Entity]) -> Resolution:
+        key = self.decision_key(q.name, codes[0] if len(codes) == 1 else None, q.country)
+        if not codes:
+            cands.sort(key=lambda e: -(e.population or 0))
+            reason = (f"country {q.country!r} not recognised" if q.country else "no country given")
+            return Resolution("unmatched", candidates=[self._cand(e) for e in cands[:8]], reason=reason, key=key)
+        wants_admin = bool(admin_stripped(q.name)) or q.level.lower() in ("admin1", "region", "province", "state",
+                                                                          "région", "etat", "état")
+        if adm and (wants_admin or not cands or q.prefer_admin1):
+            if len(adm) == 1:
+                return self._checked(q, Resolution("matched", adm[0], "admin1", key=key))
+            return Resolution("ambiguous", candidates=[self._cand(e) for e in adm], key=key,
+                              reason=f"{len(adm)} regions or provinces are named {q.name!r}")
+        if cands:
+            return self._pick_city(q, codes, cands, key)
+        return self._no_name_match(q, codes, key)
+
+    def _pick_city(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], key: str) -> Resolution:
+        cands = sorted(cands, key=lambda e: -(e.population or 0))
+        if q.lon is not None and q.lat is not None:
+            near = [e for e in cands if haversine_km(q.lon, q.lat, e.lon, e.lat) <= NEAR_KM]
+            if len(near) >= 1:
+                return Resolution("matched", near[0], "name+coordinates", key=key)
+        if len({e.country_iso2 for e in cands}) > 1:
+            return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
+                              reason=f"country {q.country!r} may be {', '.join(codes)} and {q.name!r} exists in several")
+        if len(cands) == 1:
+            return self._checked(q, Resolution("matched", cands[0], "name", key=key))
+        first, second = cands[0].population or 0, cands[1].population or 0
+        if first >= POPULATION_DOMINANCE * max(second, 1):
+            res = Resolution("matched", cands[0], "name+population", key=key,
+                             flags=[f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2}: "
+                                    f"the most populous was taken ({first:,} vs {second:,})"])
+            return self._checked(q, res)
+        return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
+                          reason=f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2} of similar size")
+
+    def _checked(self, q: PartnerQuery, res: Resolution) -> Resolution:
+        """Cross-check a match against the file's coordinates."""
+        ent = res.entity
+        if ent is None or q.lon is None or q.lat is None or ent.lon is None:
+            return res
+        d = haversine_km(q.lon, q.lat, ent.lon, ent.lat)
+        if d > FAR_KM:
+            swapped = haversine_km(q.lat, q.lon, ent.lon, ent.lat) if abs(q.lon) <= 90 else math.inf
+            hint = " (latitude and longitude look swapped)" if swapped <= FAR_KM else ""
+            res.flags.append(f"file coordinates ({q.lat:.4f}, {q.lon:.4f}) are {d:,.0f} km from "
+                             f"{ent.name}{hint}; the gazetteer point was kept")
+        return res
+
+
+    def _no_name_match(self, q: PartnerQuery, codes: tuple[str, ...], key: str) -> Resolution:
+        iso2 = codes[0] if len(codes) == 1 else None
+        if q.lon is not None and q.lat is not None and iso2:
+            if self._inside(iso2, q.lon, q.lat):
+                ent = self.manual_entity(q.name, iso2, q.lon, q.lat, "file")
+                return Resolution("matched", ent, "file_coordinates", key=key,
+                                  flags=[f"{q.name!r} is not in the gazetteer: placed at the file's coordinates"])
+            reason_coords = f"; the file's coordinates are outside {self.countries.label(iso2)}"
+        else:
+            reason_coords = ""
+        cands = self._fuzzy(q.name, codes)
+        if iso2 and cands and cands[0][1] >= FUZZY_ACCEPT and len(name_key(q.name)) >= 5 and \
+                (len(cands) == 1 or cands[1][1] <= cands[0][1] - FUZZY_GAP):
+            ent, score = cands[0]
+            return self._checked(q, Resolution("matched", ent, "fuzzy", key=key,
+                                               flags=[f"{q.name!r} read as {ent.name!r} (similarity {score:.0f} %)"]))
+        where = self.countries.label(iso2) if iso2 else " or ".join(codes)
+        return Resolution("unmatched", candidates=[self._cand(e, s) for e, s in cands[:8]], key=key,
+                          reason=f"no place named {q.name!r} in {where}{reason_coords}")
