@@ -20,16 +20,9 @@ from atlas.maps import styles
 from atlas.maps.assets import use_served_assets
 from atlas.maps.layers import (Legend, MetricScale, RawText, StyledGeoJson, choropleth_geojson, escape,
                                styled_base, tip)
-from atlas.maps.styles import OTHER_COLOUR, ZONE_COLOURS  # noqa: F401 - re-exported for callers
-
-LEVEL_WORDS = {
-    "fr": {"authority": "collectivité", "epci": "intercommunalité", "departement": "département",
-           "region": "région", "france": "France", "admin1": "région ou province", "country": "pays",
-           "zone": "zone"},
-    "en": {"authority": "authority", "epci": "inter-municipality", "departement": "département",
-           "region": "region", "france": "France", "admin1": "state or province", "country": "country",
-           "zone": "zone"},
-}
+from atlas.maps.styles import (CHOROPLETH_COLOURS, OTHER_COLOUR, ZONE_COLOURS,  # noqa: F401 - re-exported
+                               choropleth_classes)
+from atlas.maps.words import LEVEL_WORDS, demo_mark, level_word, per_area, word  # noqa: F401 - LEVEL_WORDS re-exported
 
 #: Points per arc in the interactive map (enough for a smooth curve at world zoom).
 ARC_POINTS = 24
@@ -86,14 +79,13 @@ def chevrons(lons: np.ndarray, lats: np.ndarray, at: float = 0.72, size: float =
 
 
 def _flow_texts(row, magnitude: str, colour_by: str, lang: str) -> tuple[str, str]:
-    fr = lang == "fr"
     head = f"{row.origin_name} → {row.dest_name}"
     counts = f"{styles.quantity(row.n_links, 'links', lang)} · {styles.quantity(row.n_projects, 'projects', lang)}"
     amount = getattr(row, "amount_eur", 0.0) or 0.0
-    money = (("Budgets : " if fr else "Budgets: ") + styles.format_value(amount, "amount", lang)) if amount > 0 else ""
+    money = word("budgets", lang, amount=styles.format_value(amount, "amount", lang)) if amount > 0 else ""
     cat = getattr(row, "category", None) if colour_by != "zone" else row.zone
-    cat_line = (styles.COLOUR_TITLES[colour_by][0 if fr else 1] + " : " if fr else
-                styles.COLOUR_TITLES[colour_by][1] + ": ") + styles.category_label(colour_by, cat, lang)
+    cat_line = word("labelled", lang, label=word(f"colour_by.{colour_by}", lang),
+                    value=styles.category_label(colour_by, cat, lang))
     tooltip = tip(head, counts)
     popup = f"<b>{escape(head)}</b><br>" + tip(counts, money, cat_line)
     return tooltip, popup
@@ -125,7 +117,6 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
     """Proportional circles of location totals (outgoing for French places, incoming for partners)."""
     if totals.empty:
         return []
-    fr = lang == "fr"
     value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
     radius = styles.radius_scale(value, float(value.max()), 2.5, r_max)
     feats = []
@@ -133,8 +124,8 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
     for i in order:
         row = totals.iloc[i]
         french = row["side"] == "fr"
-        word = ("sortants" if french else "entrants") if fr else ("outgoing" if french else "incoming")
-        text = tip(str(row["name"]), f"{styles.quantity(value[i], magnitude, lang)} {word}")
+        way = word("outgoing" if french else "incoming", lang)
+        text = tip(str(row["name"]), f"{styles.quantity(value[i], magnitude, lang)} {way}")
         feats.append({"type": "Feature",
                       "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 4),
                                                                     round(float(row["lat"]), 4)]},
@@ -208,7 +199,6 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     The ``max_flows`` largest flows by ``magnitude`` are drawn; the rest form an "others" bucket
     whose totals the legend states. Circles show every location's total (also the others').
     """
-    fr = lang == "fr"
     col = fl.magnitude_column(magnitude)
     drawn, others = fl.top_flows(flows, max_flows, magnitude) if len(flows) else (flows, {"n_flows": 0})
     totals = fl.location_totals(flows, magnitude)
@@ -231,27 +221,25 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
         _fit(m, np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()]),
              np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()]))
 
-    words = LEVEL_WORDS["fr" if fr else "en"]
     width_items = [(float(_width(np.array([v]), vmax)[0]), styles.quantity(v, magnitude, lang))
                    for v in styles.nice_steps(vmax)] if vmax > 0 else []
     footer = [
-        (f"{styles.quantity(n_links, 'links', lang)} · flux {words[origin_level]} → {words[dest_level]}" if fr
-         else f"{styles.quantity(n_links, 'links', lang)} · flows {words[origin_level]} → {words[dest_level]}"),
-        "Cercles : total par lieu" if fr else "Circles: total per place",
+        word("links_and_levels", lang, links=styles.quantity(n_links, "links", lang),
+             o=level_word(origin_level, lang), d=level_word(dest_level, lang)),
+        word("circles", lang),
     ]
     if others.get("n_flows"):
-        footer.append(f"+ {others['n_flows']} petits flux non tracés ({styles.quantity(others['n_links'], 'links', lang)})"
-                      if fr else f"+ {others['n_flows']} smaller flows not drawn "
-                                 f"({styles.quantity(others['n_links'], 'links', lang)})")
+        footer.append(word("others_not_drawn", lang, n=others["n_flows"],
+                           links=styles.quantity(others["n_links"], "links", lang)))
     if subtitle:
         footer.insert(0, subtitle)
     if source:
         footer.append(source)
     if demo:
-        footer.append("DONNÉES DE DÉMONSTRATION" if fr else "DEMONSTRATION DATA")
-    legend_title = styles.COLOUR_TITLES[colour_by][0 if fr else 1]
+        footer.append(demo_mark(lang))
+    legend_title = word(f"colour_by.{colour_by}", lang)
     body = _legend_html(styles.legend_items(colour_by, palette, lang), legend_title, width_items, footer,
-                        ("France", "partenaires") if fr else ("France", "partners"))
+                        (level_word("france", lang), word("partners", lang)))
     if title:
         body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{escape(title)}</div>" + body
     # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
@@ -288,30 +276,14 @@ def build_flow_map(links: pd.DataFrame, *, origin_level: str = "auto", dest_leve
                            colour_by=colour_by, tiles=tiles, title=title, subtitle=subtitle, source=source)
 
 
-#: Sequential classes of the choropleth (light to dark blue, ColorBrewer Blues).
-CHOROPLETH_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-
-
-def choropleth_classes(values: np.ndarray, n: int = 5) -> np.ndarray:
-    """Upper bounds of ``n`` quantile classes of the positive values (fewer when values repeat)."""
-    v = np.asarray(values, dtype=float)
-    v = v[v > 0]
-    if v.size == 0:
-        return np.array([1.0])
-    bounds = np.unique(np.quantile(v, np.linspace(0, 1, n + 1)[1:]))
-    return np.ceil(bounds)
-
-
 def build_choropleth(values: dict[str, float], level: str = "country", *, lang: str = "fr", height: str = "100%",
                      title: str | None = None, legend_title: str | None = None, source: str | None = None,
                      magnitude: str = "links", demo: bool = False) -> folium.Map:
     """Counts per country (ISO alpha-2 keys) or per département (INSEE keys) as a choropleth."""
     if level not in ("country", "departement"):
         raise ValueError(f"choropleth level must be 'country' or 'departement', got {level!r}")
-    fr = lang == "fr"
     m = base_map(height, departements=level != "departement", regions=True)
     bounds = choropleth_classes(np.array(list(values.values()), dtype=float))
-    unit = styles.MAGNITUDE_WORDS.get(magnitude, ("", ""))[0 if fr else 1]
     style_of: dict[str, dict] = {}
     tips: dict[str, str] = {}
     from atlas.maps.layers import simplified_shapes
@@ -334,15 +306,15 @@ def build_choropleth(values: dict[str, float], level: str = "country", *, lang: 
         colour = CHOROPLETH_COLOURS[min(i, len(CHOROPLETH_COLOURS) - 1)]
         items.append((colour, f"{styles.format_value(lo + 1, magnitude, lang)} – "
                               f"{styles.format_value(hi, magnitude, lang)}"))
-    footer = [source or "", ("DONNÉES DE DÉMONSTRATION" if fr else "DEMONSTRATION DATA") if demo else ""]
-    head = legend_title or ((f"{unit.capitalize()} par pays" if level == "country" else f"{unit.capitalize()} par département")
-                            if fr else (f"{unit.capitalize()} per country" if level == "country" else f"{unit.capitalize()} per département"))
+    footer = [source or "", demo_mark(lang) if demo else ""]
+    head = legend_title or per_area(level, magnitude, lang)
     rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
                    f'vertical-align:middle;margin-right:6px;border:1px solid #9ca3af"></span>{escape(lbl)}</div>'
                    for c, lbl in items)
     foot = "".join(f'<div style="margin-top:3px;color:#555;font-size:11px">{escape(x)}</div>' for x in footer if x)
     body = (f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{escape(title)}</div>" if title else "")
-    Legend(f"<style>.leaflet-container{{background:{styles.SEA}}}</style>{body}<b>{escape(head)}</b>{rows}{foot}").add_to(m)
+    Legend(f"<style>.leaflet-container{{background:{styles.SEA}}}</style>{body}<b>{escape(head)}</b>{rows}{foot}",
+           lang=lang).add_to(m)
     if level == "departement":
         m.fit_bounds([[41.2, -5.3], [51.2, 9.7]])
     else:

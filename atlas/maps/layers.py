@@ -26,6 +26,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from atlas.maps.words import word
 from atlas.reference import loaders
 
 #: "{" followed by what opens Jinja syntax ("{{", "{%", "{#").
@@ -189,7 +190,7 @@ class Legend(SafeMacroElement):
         super().__init__()
         self._name = "Legend"
         # Collapsible: on a small screen the legend must not hide the map.
-        self.summary = "Légende" if lang == "fr" else "Legend"
+        self.summary = word("legend", lang)
         self.html_body = html_body
         self.position = position
 

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from atlas.maps import words
+from atlas.maps.words import pick, word
 from atlas.models import FUNDING_BY_CODE, FUNDINGS, KIND_BY_CODE, KINDS, SDG_BY_NUMBER, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES
 
 OTHER_COLOUR = "#8a8f98"
@@ -41,20 +43,10 @@ KIND_COLOURS: dict[str, str] = {k.code: _QUALITATIVE[i % len(_QUALITATIVE)] for 
 FUNDING_COLOURS: dict[str, str] = {f.code: _QUALITATIVE[i % len(_QUALITATIVE)] for i, f in enumerate(FUNDINGS)}
 SDG_COLOURS: dict[int, str] = {n: s.colour for n, s in SDG_BY_NUMBER.items()}
 
-#: What a flow map can be coloured by, with the legend title in French and English.
-COLOUR_TITLES: dict[str, tuple[str, str]] = {
-    "zone": ("Zone du partenaire", "Partner's zone"),
-    "theme": ("Thème principal", "Main theme"),
-    "sdg": ("ODD principal", "Main SDG"),
-    "kind": ("Type d'action principal", "Main kind of action"),
-    "funding": ("Financement principal", "Main funding"),
-}
-MAGNITUDE_WORDS: dict[str, tuple[str, str]] = {
-    "links": ("liens", "links"),
-    "projects": ("projets", "projects"),
-    "amount": ("€ (budgets des projets)", "€ (project budgets)"),
-    "budget": ("€ (budgets des projets)", "€ (project budgets)"),
-}
+#: Legend titles of what a flow map can be coloured by, and words of the magnitudes, (French, English):
+#: views of the one table of words (atlas.maps.words).
+COLOUR_TITLES = words.COLOUR_TITLES
+MAGNITUDE_WORDS = words.MAGNITUDE_WORDS
 
 #: Most categories a legend lists before grouping the rest as "others".
 MAX_LEGEND_ITEMS = 10
@@ -62,19 +54,18 @@ MAX_LEGEND_ITEMS = 10
 
 def category_label(colour_by: str, code: object, lang: str = "fr") -> str:
     """Human label of a category code (theme, SDG, kind, funding, zone)."""
-    fr = lang == "fr"
     if code is None or (isinstance(code, float) and math.isnan(code)):
-        return "Non renseigné" if fr else "Not stated"
+        return word("not_stated", lang)
     if colour_by == "zone":
-        return str(code) if fr else ZONE_LABELS_EN.get(str(code), str(code))
+        return pick({"fr": str(code), "en": ZONE_LABELS_EN.get(str(code), str(code))}, lang)
     if colour_by == "sdg":
         s = SDG_BY_NUMBER.get(int(code))  # type: ignore[arg-type]
-        return f"ODD {code} · {s.name_fr}" if fr and s else (f"SDG {code} · {s.name_en}" if s else str(code))
+        return word("sdg", lang, n=code, name=pick({"fr": s.name_fr, "en": s.name_en}, lang)) if s else str(code)
     table = {"theme": THEME_BY_CODE, "kind": KIND_BY_CODE, "funding": FUNDING_BY_CODE}.get(colour_by)
     item = table.get(str(code)) if table else None
     if item is None:
         return str(code)
-    return item.label_fr if fr else item.label_en
+    return pick({"fr": item.label_fr, "en": item.label_en}, lang)
 
 
 def _base_colour(colour_by: str, code: object) -> str | None:
@@ -122,14 +113,13 @@ def category_palette(colour_by: str, categories: list[object], weights: list[flo
 
 def legend_items(colour_by: str, palette: dict[object, str], lang: str = "fr") -> list[tuple[str, str]]:
     """(colour, label) pairs in palette order, with one "others" row for the grey categories."""
-    fr = lang == "fr"
     items = [(colour, category_label(colour_by, c, lang)) for c, colour in palette.items() if colour != OTHER_COLOUR]
     if colour_by == "zone":  # the ministry's order reads better than size order
         order = {z: i for i, z in enumerate(ZONES)}
         items = [(palette[z], category_label("zone", z, lang)) for z in sorted(
             (c for c in palette if palette[c] != OTHER_COLOUR), key=lambda z: order.get(str(z), 99))]
     if any(colour == OTHER_COLOUR for colour in palette.values()):
-        items.append((OTHER_COLOUR, "Autres" if fr else "Others"))
+        items.append((OTHER_COLOUR, word("others", lang)))
     return items
 
 
@@ -139,6 +129,20 @@ def flow_colours(colour_by: str, categories: np.ndarray, weights: np.ndarray,
     cats = list(categories)
     palette = category_palette(colour_by, cats, list(weights), max_items)
     return [palette.get(c, OTHER_COLOUR) if c is not None else OTHER_COLOUR for c in cats], palette
+
+
+#: Sequential classes of the choropleth (light to dark blue, ColorBrewer Blues).
+CHOROPLETH_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
+
+def choropleth_classes(values: np.ndarray, n: int = 5) -> np.ndarray:
+    """Upper bounds of ``n`` quantile classes of the positive values (fewer when values repeat)."""
+    v = np.asarray(values, dtype=float)
+    v = v[v > 0]
+    if v.size == 0:
+        return np.array([1.0])
+    bounds = np.unique(np.quantile(v, np.linspace(0, 1, n + 1)[1:]))
+    return np.ceil(bounds)
 
 
 #: Magnitudes below this never get the widest line or the largest circle: a commune with ten
@@ -183,27 +187,20 @@ def nice_steps(vmax: float, n: int = 3) -> list[float]:
     return sorted(steps)
 
 
-#: Singular words of the counted magnitudes (MAGNITUDE_WORDS holds the plurals).
-_SINGULAR = {"links": ("lien", "link"), "projects": ("projet", "project")}
-
-
 def quantity(value: float, magnitude: str, lang: str = "fr") -> str:
     """A value with its word, in the right number: "1 lien", "2 liens", "1 link", "45 k€".
 
-    French takes the singular below 2, English only for 1. Amounts carry their € already.
+    French takes the singular below 2, English only for 1 (words.count_word). Amounts carry
+    their € already.
     """
     text = format_value(value, magnitude, lang)
-    if magnitude not in _SINGULAR:
+    if magnitude not in words.COUNTED:
         return text
-    fr = lang == "fr"
-    singular = abs(value) < 2 if fr else abs(value) == 1
-    words = _SINGULAR[magnitude] if singular else MAGNITUDE_WORDS[magnitude]
-    return f"{text} {words[0 if fr else 1]}"
+    return f"{text} {words.count_word(magnitude, value, lang)}"
 
 
 def format_value(value: float, magnitude: str, lang: str = "fr") -> str:
     """A magnitude for people: 12 345 links, 1,2 M€."""
-    fr = lang == "fr"
     if magnitude in ("amount", "budget"):
         if value >= 1e6:
             text = f"{value / 1e6:.1f} M€"
@@ -211,6 +208,5 @@ def format_value(value: float, magnitude: str, lang: str = "fr") -> str:
             text = f"{value / 1e3:.0f} k€"
         else:
             text = f"{value:.0f} €"
-        return text.replace(".", ",") if fr else text
-    text = f"{int(round(value)):,}"
-    return text.replace(",", "\u202f") if fr else text
+        return text.replace(".", word("decimal_mark", lang))
+    return f"{int(round(value)):,}".replace(",", word("thousands_mark", lang))

@@ -19,6 +19,7 @@ from atlas.db import queries
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.errors import QueryError
 from atlas.geo import flows as fl
+from atlas.maps.words import word
 from atlas.models import Filters
 from atlas.selection.engine import FlowResult, query_flows
 
@@ -133,19 +134,16 @@ def describe(db: ReadOnlyDatabase, filters: Filters, lang: str) -> str:
 
 def default_title(db: ReadOnlyDatabase, filters: Filters, lang: str, view: str = "flows") -> str:
     """A title naming the territory: one authority, one région or département, else France."""
-    fr = lang == "fr"
-    scope = "collectivités françaises" if fr else "French local authorities"
+    scope = word("scope.france", lang)
     if len(filters.authorities) == 1:
         scope = db.scalar("SELECT name FROM authorities WHERE id = $id", {"id": filters.authorities[0]}) or scope
     elif len(filters.departements) == 1:
         name = db.scalar("SELECT name FROM ref_departements WHERE code = $c", {"c": filters.departements[0]})
-        scope = (f"département {name}" if fr else f"{name} département") if name else scope
+        scope = word("scope.departement", lang, name=name) if name else scope
     elif len(filters.regions) == 1:
         name = db.scalar("SELECT name FROM ref_regions WHERE code = $c", {"c": filters.regions[0]})
-        scope = (f"région {name}" if fr else f"{name} region") if name else scope
-    if view == "flows":
-        return (f"Coopérations internationales — {scope}" if fr else f"International cooperation — {scope}")
-    return (f"Liens de coopération — {scope}" if fr else f"Cooperation links — {scope}")
+        scope = word("scope.region", lang, name=name) if name else scope
+    return word("title.flows" if view == "flows" else "title.links", lang, scope=scope)
 
 
 def select(db: ReadOnlyDatabase, filters: Filters | None = None, options: MapOptions | None = None) -> Selection:

@@ -1,6 +1,12 @@
-"""User-facing strings: French first, English available."""
+"""User-facing strings of the app: French first, English available.
+
+The words of maps and legends live in :mod:`atlas.maps.words`; both read an entry with the same
+rule (:func:`atlas.maps.words.pick`): an unknown language falls back to French.
+"""
 
 from __future__ import annotations
+
+from atlas.maps.words import pick
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"fr": "Atlas de l'action extérieure des collectivités", "en": "Atlas of French local authorities' international action"},
@@ -147,5 +153,4 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def t(key: str, lang: str) -> str:
     """The string for ``key`` in ``lang`` (falls back to French)."""
-    entry = STRINGS[key]
-    return entry.get(lang) or entry["fr"]
+    return pick(STRINGS[key], lang)
