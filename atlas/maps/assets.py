@@ -2,7 +2,7 @@
 
 folium loads Leaflet, jQuery, Bootstrap and icon fonts from CDNs; offline, that leaves a blank
 map. Our maps use Leaflet only, so every map gets exactly two assets: leaflet.js and leaflet.css,
-either as URLs of files the app serves (Streamlit static serving) or inlined into a standalone
+either as URLs of files the app's server serves (atlas.ui.server) or inlined into a standalone
 HTML file.
 """
 
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from functools import cache
 from pathlib import Path
 
 import folium
 
-from atlas import config
-
-#: Where Streamlit serves ./static (server.enableStaticServing in .streamlit/config.toml).
-STATIC_URL = "/app/static/vendor/leaflet"
-STATIC_DIR = config.PROJECT_ROOT / "static" / "vendor" / "leaflet"
+#: Where the app's server (atlas.ui.server) serves Leaflet's files, straight from xstatic-leaflet.
+STATIC_URL = "/vendor/leaflet"
 
 
 def leaflet_dir() -> Path:
@@ -28,17 +24,6 @@ def leaflet_dir() -> Path:
     import xstatic.pkg.leaflet as xl
 
     return Path(xl.BASE_DIR)
-
-
-def ensure_static_files(target: Path = STATIC_DIR) -> Path:
-    """Copy Leaflet into ./static/vendor/leaflet for Streamlit to serve (idempotent)."""
-    src = leaflet_dir()
-    if not (target / "leaflet.js").exists() or (target / "leaflet.js").stat().st_size != (src / "leaflet.js").stat().st_size:
-        target.mkdir(parents=True, exist_ok=True)
-        for name in ("leaflet.js", "leaflet.css"):
-            shutil.copy2(src / name, target / name)
-        shutil.copytree(src / "images", target / "images", dirs_exist_ok=True)
-    return target
 
 
 def use_served_assets(m: folium.Map, base_url: str = STATIC_URL) -> folium.Map:

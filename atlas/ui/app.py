@@ -7,7 +7,6 @@ import os
 import streamlit as st
 
 from atlas import config
-from atlas.maps.assets import ensure_static_files
 from atlas.ui import data, nav
 from atlas.ui.i18n import t
 
@@ -16,7 +15,6 @@ def main() -> None:
     # An emoji favicon is drawn as an inline SVG (data: URL); without one, Streamlit uses the
     # current st.Page icon, and a :material/…: icon is fetched from fonts.gstatic.com.
     st.set_page_config(page_title="Atlas AECT", page_icon="🌍", layout="wide")
-    ensure_static_files()
     if "lang" not in st.session_state:
         st.session_state["lang"] = st.query_params.get("lang", config.get("lang"))
     with st.sidebar:

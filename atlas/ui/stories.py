@@ -12,7 +12,7 @@ from atlas.errors import ImportFileError
 from atlas.models import Filters
 from atlas.ui.state import LIST_FIELDS
 
-STORIES_DIR = config.DATA_DIR / "stories"
+STORIES_DIR = config.STORIES_DIR
 
 
 @dataclass(frozen=True)
@@ -93,5 +93,5 @@ def story_to_json(story: Story) -> str:
 
 
 def bundled_stories(directory: Path = STORIES_DIR) -> dict[str, Story]:
-    """Stories shipped in data/stories/*.json, by file stem."""
+    """Stories shipped in atlas/data/stories/*.json (package data), by file stem."""
     return {p.stem: parse_story(p.read_text(encoding="utf-8"), p.name) for p in sorted(directory.glob("*.json"))}

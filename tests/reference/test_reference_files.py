@@ -1,4 +1,4 @@
-"""Checks on the committed reference files in data/reference/ (built by atlas.reference.build)."""
+"""Checks on the committed reference files in atlas/data/reference/ (built by atlas.reference.build)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-REF = Path(__file__).resolve().parents[2] / "data" / "reference"
+REF = Path(__file__).resolve().parents[2] / "atlas" / "data" / "reference"
 ZONES = {"Europe", "Afrique du Nord", "Afrique subsaharienne", "Proche et Moyen-Orient", "Asie",
          "Amériques", "Océanie", "Antarctique"}
 GEO_FILES = ("countries", "regions", "departements")
@@ -53,7 +53,7 @@ def test_every_file_is_present_and_in_the_manifest() -> None:
         assert entry["sources"], f"{name}: no sources recorded"
     total = sum(p.stat().st_size for p in REF.glob("*.parquet"))
     assert total < 25_000_000, f"reference files take {total / 1e6:.1f} MB"
-    readme = (REF.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REF.parents[2] / "data" / "README.md").read_text(encoding="utf-8")
     for name in ALL_FILES:
         assert f"reference/{name}.parquet" in readme
 

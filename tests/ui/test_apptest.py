@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture()
 def app(db_env, monkeypatch) -> AppTest:
     monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return AppTest.from_file(str(ROOT / "atlas" / "ui" / "script" / "atlas_app.py"), default_timeout=60)
 
 
 def metric(at: AppTest, label: str) -> int:
