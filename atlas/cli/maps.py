@@ -15,13 +15,13 @@ import argparse
 import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 from atlas.errors import AtlasError, QueryError
 from atlas.maps.output import checked_output
 from atlas.geo.flows import COLOUR_BY, DEST_LEVELS, MAGNITUDES, ORIGIN_LEVELS
 from atlas.models import Filters
+from atlas.text import fold
 
 #: (option, Filters field, help)
 FILTER_OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -111,8 +111,7 @@ def _batch(handle, filters: Filters, args: argparse.Namespace, folder: Path, kwa
     ext = "." + args.format.lstrip(".")
     for code, name in areas:
         sub = replace(filters, **{field: (code,)})
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or code
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or code
         path = handle.export_map(sub, folder / f"{args.each}-{code}-{slug}{ext}", **kwargs)
         print(path)
     _err(f"atlas map: wrote {len(areas)} maps into {folder}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,7 @@ from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.sqlfiles import sql
 from atlas.errors import QueryError
 from atlas.models import Filters
+from atlas.text import SAINTS, fold, fold_sql
 
 
 def filter_params(filters: Filters) -> dict[str, Any]:
@@ -126,15 +128,18 @@ def filter_names(db: ReadOnlyDatabase, filters: Filters, lang: str = "fr") -> di
 
 
 def fold_query(text: str) -> str:
-    """The search form of a name: lower case, no accents, hyphens/apostrophes as spaces."""
+    """The search form of a name: folded (atlas.text.fold), hyphens and apostrophes as spaces,
+    Saint abbreviations spelled out ("st etienne" finds Saint-Étienne)."""
     import re
-    import unicodedata
 
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[-'’\s]+", " ", text).strip()
-    # Directories abbreviate Saint/Sainte: "st etienne" finds Saint-Étienne.
-    return re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", text))
+    text = re.sub(r"[-'\s]+", " ", fold(text)).strip()
+    return re.sub(r"\b(st|ste|sts|stes)\b", lambda m: SAINTS[m.group(1)], text)
+
+
+@cache
+def _search_sql() -> str:
+    """authority_search.sql with its names folded as fold_query folds the query (atlas.text.fold_sql)."""
+    return sql("authority_search").replace("atlas_fold(name)", fold_sql("name"))
 
 
 def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.DataFrame:
@@ -142,7 +147,7 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
     q = fold_query(query)
     if not q:
         return pd.DataFrame(columns=["id", "name", "level", "departement", "region", "population", "rank"])
-    return db.df(sql("authority_search"), {"q": q, "limit": int(limit)})
+    return db.df(_search_sql(), {"q": q, "limit": int(limit)})
 
 
 def peers(db: ReadOnlyDatabase, authority_ids: list[str], top: int = 10, lang: str = "fr") -> dict[str, pd.DataFrame]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import duckdb
 from rapidfuzz import fuzz, process
 
-from atlas.ingest.normalize import fold, name_key
+from atlas.ingest.normalize import name_key
+from atlas.text import fold
 
 #: French territories with their own ISO code: a partner there is on the French side.
 FRENCH_TERRITORIES: dict[str, str | None] = {

@@ -1,9 +1,11 @@
 """Text and value normalisation shared by every import format.
 
 Real files spell the same place many ways: "SAINT-ETIENNE", "St Étienne", "Saint Etienne",
-"ETIENNE (ST)". Matching works on *keys*: lower-case ASCII, no punctuation, "st"/"ste" expanded,
-a leading article dropped, and no spaces (so "VILLENEUVE DASCQ" and "Villeneuve-d'Ascq" agree).
-Both sides of a comparison (the file and the reference tables) go through the same function.
+"ETIENNE (ST)". Matching works on *keys*, built on the folded form of atlas.text.fold (case,
+accents, œ/æ/ß, typographic apostrophes and dashes set aside): no punctuation, "st"/"ste"
+expanded, a leading article dropped, and no spaces (so "VILLENEUVE DASCQ" and
+"Villeneuve-d'Ascq" agree). Both sides of a comparison (the file and the reference tables) go
+through the same function.
 
 Value parsers (years, amounts, coordinates, codes) return ``None`` for an empty cell and raise
 :class:`ValueProblem` with what was expected for a cell they cannot use, so the caller can report
@@ -13,19 +15,13 @@ row, column, value and expectation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-#: Letters that NFKD does not decompose but that files write in plain ASCII.
-_EXTRA_FOLD = str.maketrans({
-    "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
-    "đ": "d", "Đ": "d", "ı": "i", "þ": "th", "ð": "d", "’": "'", "‘": "'", "`": "'", "´": "'",
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " ", "\u202f": " ",
-})
+from atlas.text import SAINTS, fold
 
 #: Abbreviations of French (and English) place names, expanded token by token.
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_ABBREVIATIONS = SAINTS
 
 #: Articles dropped at the start of a name: "Le Havre" = "HAVRE (LE)" = "Havre".
 _LEADING_ARTICLES = frozenset({"le", "la", "les", "l", "the"})
@@ -43,15 +39,6 @@ class ValueProblem(ValueError):
     def __init__(self, expected: str) -> None:
         super().__init__(expected)
         self.expected = expected
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII folding: 'Saint-Étienne' -> 'saint-etienne', 'Œuilly' -> 'oeuilly'."""
-    if not text.isascii():
-        # NFKD splits letters from their accents; encoding to ASCII drops the accents (and any
-        # letter of another script, which never matches a Latin-script reference name anyway).
-        text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD)).encode("ascii", "ignore").decode()
-    return text.lower().strip()
 
 
 def clean_text(value: object, keep_lines: bool = False) -> str:
@@ -114,10 +101,10 @@ _NON_ALNUM_SPACED = re.compile(r"[^a-z0-9]+")
 
 @lru_cache(maxsize=50_000)
 def header_key(text: str) -> str:
-    """Key of a column header: folded words separated by single spaces, units and '(s)' dropped."""
+    """Key of a column header: folded words separated by single spaces, units and '(s)' dropped
+    ("Montant (€)", "Montant €" and "MONTANT" give 'montant')."""
     s = fold(text).replace("(s)", "s")
     s = _UNITS.sub(" ", s)
-    s = s.replace("€", " eur ")
     s = _NON_ALNUM_SPACED.sub(" ", s)
     return " ".join(s.split())
 

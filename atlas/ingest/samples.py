@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from atlas.ingest.normalize import fold
+from atlas.text import fold
 
 
 @dataclass

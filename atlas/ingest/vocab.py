@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 from atlas import models
-from atlas.ingest.normalize import ValueProblem, fold, header_key, split_multi
+from atlas.ingest.normalize import ValueProblem, header_key, split_multi
+from atlas.text import fold
 
 # ---- themes -------------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ _SDG_BY_NAME.update({header_key(s.name_en): s.number for s in models.SDGS})
 _SDG_WORDS = {s.number: set(header_key(s.name_fr).split()) | set(header_key(s.name_en).split()) for s in models.SDGS}
 SDG_EXPECTED = "SDG numbers from 1 to 17, such as 6; 11 or ODD 6, ODD 11"
 #: One SDG: an optional ODD/SDG/Objectif prefix, a whole number, optionally its name after it.
-_SDG_PART = re.compile(r"(?:(?:odd|sdg|objectif|objective|goal)s?\s*(?:n\s*o?\.?\s*|#\s*)?)?"
+_SDG_PART = re.compile(r"(?:(?:odd|sdg|objectif|objective|goal)s?\s*(?:n\s*[o°]?\.?\s*|#\s*)?)?"
                        r"([0-9]{1,2})(?:\.0+)?(?:(?:\s*[-:.)]\s*|\s+)(.+))?", re.ASCII)
 
 

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas.reference.gazetteer import fold
 from atlas.reference.geometry import label_point
 from atlas.reference.sources import log
+from atlas.text import fold
 
 #: Town halls farther than this from their commune polygon (degrees, ~200 m) are not trusted.
 MAIRIE_TOLERANCE = 0.002

@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from atlas.reference.gazetteer import fold
 from atlas.reference.geometry import label_point, polygonal, simplify_coverage
 from atlas.reference.sources import log
+from atlas.text import fold
 
 #: Natural Earth codes the overseas départements by their ISO 3166-2 letters, INSEE by number.
 NE_DROM_CODES = {"FR-GP": "971", "FR-MQ": "972", "FR-GF": "973", "FR-RE": "974", "FR-YT": "976"}

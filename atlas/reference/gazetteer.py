@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.text import fold
+
 #: Alternate names are kept only in scripts an analyst's file would use for a foreign place
 #: (Latin letters); other scripts inflate the table tenfold for no matching benefit.
 _MAX_ALT_NAMES = 12
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII folding: 'Saint-Étienne' -> 'saint-etienne'. Used for matching keys."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
 def _is_latin(text: str) -> bool:

@@ -1,5 +1,6 @@
 -- French authorities (of the atlas, or any in the COG reference) whose folded name or code
--- matches $q (already folded: lower case, no accents, hyphens and apostrophes as spaces).
+-- matches $q (already folded by atlas.db.queries.fold_query: atlas.text.fold, hyphens and
+-- apostrophes as spaces). atlas_fold(name) is replaced by atlas.text.fold_sql('name') before running.
 -- Ranked: exact, prefix, word prefix, substring; then authorities with ties, then population.
 WITH cands AS (
     SELECT id, name, level, departement, region, population, true AS has_links, insee, siren
@@ -18,7 +19,7 @@ WITH cands AS (
     FROM ref_regions
 ),
 best AS (
-    SELECT *, regexp_replace(lower(strip_accents(name)), '[-''’ ]+', ' ', 'g') AS folded
+    SELECT *, regexp_replace(atlas_fold(name), '[-'' ]+', ' ', 'g') AS folded
     FROM cands
     QUALIFY row_number() OVER (PARTITION BY id ORDER BY has_links DESC) = 1
 )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from atlas.ingest.countries import FRENCH_TERRITORIES
 from atlas.ingest.formats.common import ParseOptions, clean_rows
 from atlas.ingest.headers import map_pair_headers
-from atlas.ingest.normalize import ValueProblem, fold, parse_coordinate, parse_year
+from atlas.ingest.normalize import ValueProblem, parse_coordinate, parse_year
 from atlas.ingest.readers import Sheet
 from atlas.ingest.records import FrenchRef, ParseResult, PartnerRef, Record, RowError, Skip
+from atlas.text import fold
 
 REQUIRED = ("city1", "country1", "city2", "country2")
 

@@ -14,8 +14,9 @@ from atlas.ingest.countries import CountryResolver
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.geocode.lookup import GazetteerLookup
 from atlas.ingest.geocode.query import PartnerQuery, admin_stripped
-from atlas.ingest.normalize import fold, name_key
+from atlas.ingest.normalize import name_key
 from atlas.ingest.records import Entity, Resolution
+from atlas.text import fold
 
 #: A place this many times bigger than the next homonym is taken; below that, the analyst decides.
 POPULATION_DOMINANCE = 5.0

@@ -10,13 +10,21 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-#: SQL twin of normalize.name_key, for the gazetteer side (kept equal by a test).
-KEY_MACRO = r"""CREATE OR REPLACE TEMP MACRO atlas_key(x) AS (
-  replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    ' ' || trim(regexp_replace(strip_accents(translate(replace(replace(replace(replace(lower(x), 'œ', 'oe'),
-        'æ', 'ae'), 'ß', 'ss'), 'þ', 'th'), 'øłđıð', 'oldid')), '[^a-z0-9]+', ' ', 'g')) || ' ',
-    ' st ', ' saint ', 'g'), ' ste ', ' sainte ', 'g'), ' sts ', ' saints ', 'g'), ' stes ', ' saintes ', 'g'),
-    '^ (le|la|les|l|the) (\S)', ' \2'), ' ', ''))"""
+from atlas.text import SAINTS, fold_sql
+
+def _key_sql(x: str) -> str:
+    """SQL twin of normalize.name_key for the expression ``x``: the text folded (atlas.text), its
+    words of letters and digits, Saint abbreviations spelled out, a leading article dropped, the
+    words joined."""
+    s = f"' ' || trim(regexp_replace({fold_sql(x, spaces=False)}, '[^a-z0-9]+', ' ', 'g')) || ' '"
+    for short, full in SAINTS.items():
+        s = f"regexp_replace({s}, ' {short} ', ' {full} ', 'g')"
+    s = f"regexp_replace({s}, '^ (le|la|les|l|the) (\\S)', ' \\2')"
+    return f"replace({s}, ' ', '')"
+
+
+#: ``atlas_key(x)``: normalize.name_key in SQL, for the gazetteer side (kept equal by a test).
+KEY_MACRO = f"CREATE OR REPLACE TEMP MACRO atlas_key(x) AS ({_key_sql('x')})"
 
 
 def install_key_macro(con: duckdb.DuckDBPyConnection) -> None:
@@ -25,7 +33,7 @@ def install_key_macro(con: duckdb.DuckDBPyConnection) -> None:
 
 
 #: Version of the persisted name keys: bump when KEY_MACRO or the name sources change.
-KEYS_VERSION = "1"
+KEYS_VERSION = "2"  # 2: folding by atlas.text (ħ, ŧ, ĳ, invisible characters)
 
 
 def _all_alternates() -> pd.DataFrame:

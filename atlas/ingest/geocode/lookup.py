@@ -13,8 +13,9 @@ from atlas.ingest.countries import CountryResolver
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.geocode.keys import install_key_macro
 from atlas.ingest.geocode.query import PartnerQuery
-from atlas.ingest.normalize import fold, name_key
+from atlas.ingest.normalize import name_key
 from atlas.ingest.records import Candidate, Entity
+from atlas.text import fold, fold_sql
 
 
 class GazetteerLookup:
@@ -83,7 +84,7 @@ class GazetteerLookup:
         self.con.register("lost_df", pd.DataFrame(rows, columns=["qid", "cc", "pattern"]))
         try:
             hits = self.con.execute(
-                """WITH g AS (SELECT geonames_id, country_iso2 AS cc, lower(strip_accents(n)) AS n
+                f"""WITH g AS (SELECT geonames_id, country_iso2 AS cc, {fold_sql('n')} AS n
                               FROM gazetteer, unnest([name, ascii_name]) AS t(n)
                               WHERE country_iso2 IN (SELECT DISTINCT cc FROM lost_df))
                    SELECT DISTINCT l.qid, g.geonames_id FROM lost_df l

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from atlas.ingest.normalize import fold
 from atlas.ingest.records import PartnerRef
+from atlas.text import fold
 
 _ADMIN_PREFIX = re.compile(
     r"^(region|province|state|etat|land|county|comte|departement|district|oblast|voivodie|voivodeship|"
