@@ -1150,8 +1150,8 @@ def _paths() -> list[Case]:
     good = table([row("path-good")])
 
     def add(cid: str, argv: list[str], expect: str, files: dict[str, Content] | None = None, note: str = "",
-            output: str | None = None) -> None:
-        cs.append(Case(cid, cat, argv, expect, dict(files or {}), group=g, note=note, output=output))
+            output: str | None = None, group: str = g) -> None:
+        cs.append(Case(cid, cat, argv, expect, dict(files or {}), group=group, note=note, output=output))
 
     add("path-5000-char-component", ["import", "{dir}/" + "a" * 5000 + ".csv", "--db", "{db}"], "rejected")
     add("path-5000-char-nested", ["import", "{dir}/" + "abcdefghi/" * 500 + "x.csv", "--db", "{db}"], "rejected")
@@ -1168,17 +1168,45 @@ def _paths() -> list[Case]:
         {"\x1b[2J\x1b[31mred.csv": b""}, note="terminal escapes in a file name are not sent to the terminal")
     cs[-1].forbidden = ("\x1b",)
     add("path-dash-file", ["import", "-", "--db", "{db}"], "rejected", note="'-' (stdin) is not a file")
+    # terminal escapes from file names and option values never reach the terminal raw
+    esc = "\x1b[2J\x1b[31m"
+    for cid, argv, expect, files in (
+            ("ansi-file-name-imported", ["import", "{dir}/" + esc + "ok.csv", "--db", "{db}"], "imported",
+             {esc + "ok.csv": table([row("ansi-file-name-imported", partner="Thiès")])}),
+            ("ansi-sheet-option", ["import", "{dir}/good.csv", "--db", "{db}", "--sheet", esc], "rejected",
+             {"good.csv": good}),
+            ("ansi-missing-db", ["stats", "--db", "{dir}/" + esc + ".duckdb"], "rejected", {}),
+            ("ansi-map-country", ["map", "--db", "{db}", "--country", esc, "-o", "{dir}/m.html"], "rejected", {}),
+            ("ansi-undo", ["undo", esc, "--db", "{db}"], "rejected", {}),
+            ("ansi-review-pick", ["review", "--db", "{db}", "pick", esc, "1"], "rejected", {}),
+            ("ansi-missing-output-folder", ["export", "--db", "{db}", "-o", "{dir}/" + esc + "/e.csv"], "clean", {})):
+        cs.append(Case(cid, cat, argv, expect, dict(files), group=g, forbidden=("\x1b",),
+                       followups=[Followup(["batches", "--db", "{db}"])] if expect == "imported" else [],
+                       note="terminal escape sequences in a name are shown escaped, never sent raw"))
+    # outputs aimed at the database or at the input: refused, nothing overwritten
+    add("out-export-onto-database", ["export", "--db", "{db}", "--format", "csv", "-o", "{db}"], "rejected",
+        note="an export over the database file itself (the format forced to CSV)", group="onto")
+    add("out-map-onto-database", ["map", "--db", "{db}", "-o", "{db}"], "rejected", group="onto")
+    add("out-template-onto-database", ["template", "-o", "{db}"], "rejected", group="onto")
+    add("report-onto-database", ["import", "{dir}/good.csv", "--db", "{db}", "--report", "{db}"], "rejected",
+        {"good.csv": table([row("report-onto-database")])}, group="onto")
+    add("report-onto-input", ["import", "{dir}/good.csv", "--db", "{db}", "--report", "{dir}/good.csv"], "rejected",
+        {"good.csv": table([row("report-onto-input")])}, group="onto")
+    add("path-import-the-database", ["import", "{db}", "--db", "{db}"], "rejected",
+        note="the database file given as the file to import", group="onto")
     # --db pointing to things that are not an atlas database
     dbs: dict[str, tuple[str, Content | None]] = {
         "csv": ("{dir}/db.csv", good), "empty": ("{dir}/empty.duckdb", b""), "folder": ("{dir}/dbdir", Folder()),
         "missing": ("{dir}/missing.duckdb", None), "truncated": ("{dir}/trunc.duckdb", None),
-        "devnull": ("/dev/null", None), "proc": ("/proc/version", None), "random": ("{dir}/random.duckdb", None),
+        # (not /dev/null: a writer would leave /dev/null.lock behind when run as root)
+        "loop": ("{dir}/loop.duckdb", Symlink("loop.duckdb")), "proc": ("/proc/version", None),
+        "random": ("{dir}/random.duckdb", None),
     }
     random_bytes = bytes((i * 7919 + 13) % 251 for i in range(1 << 16))
     commands = {
-        "import": (["import", "{dir}/good.csv"], ("csv", "empty", "folder", "missing", "truncated", "devnull", "proc",
+        "import": (["import", "{dir}/good.csv"], ("csv", "empty", "folder", "missing", "truncated", "loop", "proc",
                                                   "random")),
-        "stats": (["stats"], ("csv", "empty", "folder", "missing", "truncated", "random")),
+        "stats": (["stats"], ("csv", "empty", "folder", "missing", "truncated", "random", "loop")),
         "map": (["map", "-o", "{dir}/m.html"], ("csv", "empty", "missing", "truncated")),
         "export": (["export", "-o", "{dir}/e.csv"], ("csv", "folder", "missing")),
         "batches": (["batches"], ("empty", "truncated", "missing")),
@@ -1381,6 +1409,19 @@ def _processes() -> list[Case]:
              env={"ATLAS_LANG": "{{7*7}}"}, group="procs"),
         Case("env-reference-dir-missing", cat, ["stats", "--db", "{db}"], "clean", mode="fork",
              env={"ATLAS_REFERENCE_DIR": "{dir}/none"}, group="procs"),
+        Case("non-utf8-file-imported", cat, imp("\udcff\udcfe.csv"), "clean",
+             {"\udcff\udcfe.csv": table([row("non-utf8-file-imported", partner="Thiès")])}, mode="fork", group="procs",
+             note="a file name that is not UTF-8 (bytes ff fe): imported and named escaped, or refused"),
+        Case("non-utf8-file-empty", cat, imp("\udcffempty.csv"), "rejected", {"\udcffempty.csv": b""}, mode="fork",
+             group="procs"),
+        Case("non-utf8-map-output", cat, ["map", "--db", "{db}", "-o", "{dir}/\udcffm.html"], "clean", mode="fork",
+             group="procs", note="the path written is printed on stdout: not UTF-8"),
+        Case("non-utf8-export-output", cat, ["export", "--db", "{db}", "-o", "{dir}/\udcffe.csv"], "clean",
+             mode="fork", group="procs"),
+        Case("non-utf8-report", cat, imp("f.csv", "--report", "{dir}/\udcffr.json"), "clean",
+             {"f.csv": table([row("non-utf8-report", partner="Thiès")])}, mode="fork", group="procs"),
+        Case("env-pythonioencoding-ascii", cat, ["stats", "--db", "{db}"], "clean", mode="fresh", group="procs",
+             env={"PYTHONIOENCODING": "ascii"}, note="an ASCII-only stdout: accented names must not crash"),
         Case("pipe-stats-json-head", cat, ["stats", "--db", "{db}", "--json"], "pipe", mode="pipe", group="procs",
              note="atlas stats --json | head -c 10"),
         Case("pipe-stats-closed", cat, ["stats", "--db", "{db}", "--json"], "pipe", mode="pipe", group="procs",

@@ -107,6 +107,7 @@ class Outcome:
     files_after: dict[str, str]
     report_path: Path | None
     extra_text: list[str] = field(default_factory=list)  # outputs read by the checks (maps, exports…)
+    terminal_text: list[str] = field(default_factory=list)  # stdout/stderr of follow-up commands
     executed: bool = False  # data ran as code (set by the checks)
 
 
@@ -220,10 +221,18 @@ def _stat_sig(db: Path) -> tuple:
 
 
 def fingerprint(db: Path) -> dict[str, Any]:
-    """Row count and content hash of every table (reference tables: row count)."""
+    """Row count and content hash of every table (reference tables: row count).
+
+    A file DuckDB cannot open any more (overwritten by a command) gives its size and hash.
+    """
     if not db.is_file():
         return {"exists": False}
-    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        data = db.read_bytes()
+        return {"exists": True, "unreadable": f"{type(exc).__name__}: {str(exc)[:150]}", "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(), "head": data[:60].decode("utf-8", errors="replace")}
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
                                             "'main' AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
@@ -307,6 +316,13 @@ class Runner:
         self.thread: threading.Thread | None = None
 
     # databases
+    def reset_group(self, group: str) -> None:
+        """A case destroyed its group's database: the next cases get a fresh copy."""
+        with self.lock:
+            db = self.groups.pop(group, None)
+        if db is not None:
+            shutil.rmtree(db.parent, ignore_errors=True)
+
     def group_db(self, group: str) -> Path:
         with self.lock:
             if group not in self.groups:
@@ -459,6 +475,7 @@ class Runner:
             "category": c.category, "mode": c.mode, "expect": c.expect, "exit": r.code,
             "seconds": round(r.seconds, 3), "peak_mb": None if r.peak_mb is None else round(r.peak_mb, 1),
             "traceback": bool(TRACEBACK.search(text) or FRAME.search(text)),
+            "internal_error": "atlas: internal error" in r.stderr,
             "code_executed": o.executed,
             "imported": bool(report and (report.get("links_imported", 0) + report.get("projects_imported", 0))),
             "clean_refusal": r.code in (1, 2) and not problems,
@@ -481,6 +498,7 @@ class Runner:
             "clean_refusals": sum(1 for v in recs.values() if v["clean_refusal"]),
             "imports": sum(1 for v in recs.values() if v["imported"]),
             "tracebacks": sorted(k for k, v in recs.items() if v["traceback"]),
+            "internal_errors": sorted(k for k, v in recs.items() if v.get("internal_error")),
             "code_executed": sorted(k for k, v in recs.items() if v["code_executed"]),
             "worst_bomb_seconds": {"case": worst_t[0], "seconds": worst_t[1].get("seconds")},
             "worst_bomb_peak_mb": {"case": worst_m[0], "peak_mb": worst_m[1].get("peak_mb")},
@@ -532,6 +550,12 @@ def check(o: Outcome, runner: Runner, capfd: pytest.CaptureFixture[str] | None) 
     c, r = o.case, o.run
     problems: list[str] = []
     msg = _message(r.stderr)
+    if "atlas: internal error" in r.stderr:
+        problems.append("internal error (an unexpected exception behind the one-line net): "
+                        + next(ln for ln in r.stderr.splitlines() if "internal error" in ln)[:300])
+    if o.after.get("unreadable") and not o.before.get("unreadable"):
+        problems.append(f"the database was destroyed: it is now {o.after['bytes']} bytes starting "
+                        f"{o.after['head'][:40]!r} ({o.after['unreadable'][:80]})")
     for stream, text in (("stderr", r.stderr), ("stdout", r.stdout)):
         if TRACEBACK.search(text) or FRAME.search(text):
             tail = [ln for ln in text.strip().splitlines() if ln.strip()][-1:]
@@ -563,6 +587,8 @@ def check(o: Outcome, runner: Runner, capfd: pytest.CaptureFixture[str] | None) 
             problems.append(f"exit 2 without an 'atlas …: error:' last line: {msg}")
         elif any(not (ln.startswith("usage:") or ln.startswith(" ")) for ln in lines[:-1]):
             problems.append("exit 2 with other lines than the usage: " + " | ".join(lines[:-1])[:300])
+    if o.after.get("unreadable"):  # nothing more can be read from the database
+        return problems + _evaluated(o)
     if r.code in (1, 2):
         problems += _unchanged(o)
     if r.code == 0:
@@ -605,7 +631,8 @@ def _unchanged(o: Outcome) -> list[str]:
     if new:
         problems.append(f"refused, but new files were left: {new[:5]}")
     report = o.report_path
-    if report is not None and report.is_file() and report.parent == o.folder and "report.json" not in o.files_before:
+    if (report is not None and report.is_file() and report.parent == o.folder
+            and report.name not in o.files_before):
         problems.append("refused, but a report was written")
     return problems
 
@@ -769,6 +796,7 @@ def _followups(o: Outcome, runner: Runner, capfd: pytest.CaptureFixture[str] | N
             continue
         r = run_inproc(argv, o.folder, capfd)
         o.extra_text.append(r.stdout + r.stderr)
+        o.terminal_text.append(r.stdout + r.stderr)
         if r.code != f.code:
             problems.append(f"`atlas {' '.join(argv[:1])}` exit {r.code}: {_message(r.stderr)}")
         elif literal is not None and literal not in r.stdout and repr(literal) not in r.stdout:
@@ -782,7 +810,8 @@ def _evaluated(o: Outcome) -> list[str]:
     texts = [r.stdout, r.stderr, *o.extra_text]
     for s in (*EVALUATED, *c.forbidden):
         # terminal escapes matter on the terminal (stdout, stderr), not inside written files
-        where = [r.stdout, r.stderr] if s == "\x1b" else texts
+        # stdout may carry data (paths written, JSON): escapes are looked for in messages and listings
+        where = [r.stderr, *o.terminal_text] if s == "\x1b" else texts
         if any(s in t for t in where):
             what = "sent to the terminal raw" if s == "\x1b" else "data was evaluated or passed on raw"
             problems.append(f"{s!r} in the output: {what}")
@@ -825,9 +854,11 @@ def runner(request: pytest.FixtureRequest, ingest_db: Path, tmp_path_factory: py
     summary = r.summary()
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "summary.json"
-    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # backslashreplace: names that are not UTF-8 (surrogate escapes) are written escaped
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8",
+                    errors="backslashreplace")
     (ARTIFACTS / "cases.json").write_text(json.dumps(r.records, ensure_ascii=False, indent=1) + "\n",
-                                          encoding="utf-8")
+                                          encoding="utf-8", errors="backslashreplace")
     brief = {k: v for k, v in summary.items() if k not in ("subprocess_cases", "failures")}
     brief["failures"] = len(summary["failures"])
     print(f"\nhostile corpus summary ({path}):\n" + json.dumps(brief, ensure_ascii=False, indent=2))
@@ -844,6 +875,8 @@ def test_case(case: Case, runner: Runner, capfd: pytest.CaptureFixture[str]) -> 
     except Exception as exc:  # a check that cannot even run is a failure of the case
         problems = [f"check crashed: {type(exc).__name__}: {exc}"]
     runner.record(outcome, problems)
+    if outcome.after.get("unreadable") and not outcome.before.get("unreadable"):
+        runner.reset_group(case.group)
     assert not problems, f"{case.id} ({case.note or case.category}): " + "\n  ".join(
         [f"argv: {outcome.argv!r}"[:400], *problems])
 
