@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -29,6 +30,8 @@ FILTER_KEYS = {name: f"f_{name}" for name in LIST_FIELDS if name != "authorities
 
 def theme_labels(codes, lang: str) -> str:
     """Theme codes as their labels, in the page's language: "Eau et assainissement, Santé"."""
+    if not isinstance(codes, (list, tuple, np.ndarray)):
+        return ""  # a project with no theme (a missing value, not a list)
     fr = lang == "fr"
     return ", ".join((THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en) if c in THEME_BY_CODE
                      else str(c) for c in codes)

@@ -23,7 +23,7 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import LOCAL_HOSTS, TIMEOUT_S, map_state, wait, wait_visible
+from tests.e2e.helpers import LOCAL_HOSTS, TIMEOUT_S, map_state, wait, wait_idle, wait_visible
 
 pytestmark = pytest.mark.e2e
 
@@ -316,13 +316,17 @@ def grid_rows(watch: Watch, index: int, where: str, timeout: float = TIMEOUT_S) 
     if _poll(page, lambda: grids.count() > index, timeout) is None:
         watch.check(False, f"{where}: table #{index + 1} never appeared ({grids.count()} shown)")
         return None
+    wait_idle(page)  # a rerun would replace the grid (and its toolbar) under the pointer
     grid = grids.nth(index)
     # Mid-screen: its toolbar (shown on hover, just above the grid) is then clear of the app header.
     grid.evaluate("e => e.scrollIntoView({block: 'center'})")
     grid.hover()
     button = grid.get_by_role("button", name="Download as CSV")
+    button.wait_for(state="attached")
     with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
-        button.click()
+        # The toolbar fades in on hover and may never be "stable" for Playwright's pointer
+        # checks: the click is dispatched to the button itself.
+        button.dispatch_event("click")
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     watch.check_text(text, f"{where} table #{index + 1}")
     return list(csv.DictReader(io.StringIO(text)))
@@ -388,8 +392,11 @@ def check_exports(watch: Watch, browser, where: str, names: list[str], folder: P
     html_path = folder / f"{where}-carte.html"
     info.value.save_as(html_path)
     button = _prepare(page, 1, "Télécharger les données (CSV)")
+    button.wait_for(state="attached")
     with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
-        button.click()
+        # The toolbar fades in on hover and may never be "stable" for Playwright's pointer
+        # checks: the click is dispatched to the button itself.
+        button.dispatch_event("click")
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     watch.check_text(text, f"{where} CSV export")
     check_column(watch, list(csv.DictReader(io.StringIO(text))), "partner_name", names, f"{where} CSV export")

@@ -12,9 +12,9 @@ SELECT p.id, p.title, p.year_start, p.year_end, p.status, p.kind, p.mode, p.enga
        (SELECT string_agg(a.name, ', ' ORDER BY a.name) FROM unnest(h.fr_ids) u(x) JOIN authorities a ON a.id = u.x) AS french,
        (SELECT string_agg(a.name, ', ' ORDER BY a.name) FROM unnest(h.partner_ids) u(x) JOIN authorities a ON a.id = u.x) AS partners,
        h.countries,
-       (SELECT list(theme_code ORDER BY theme_code) FROM project_themes t WHERE t.project_id = p.id) AS themes,
-       (SELECT list(sdg ORDER BY sdg) FROM project_sdgs s WHERE s.project_id = p.id) AS sdgs,
-       (SELECT list(funding_code ORDER BY funding_code) FROM project_funding f WHERE f.project_id = p.id) AS funding
+       coalesce((SELECT list(theme_code ORDER BY theme_code) FROM project_themes t WHERE t.project_id = p.id), []) AS themes,
+       coalesce((SELECT list(sdg ORDER BY sdg) FROM project_sdgs s WHERE s.project_id = p.id), []) AS sdgs,
+       coalesce((SELECT list(funding_code ORDER BY funding_code) FROM project_funding f WHERE f.project_id = p.id), []) AS funding
 FROM hits h JOIN projects p ON p.id = h.project_id
 ORDER BY p.year_start DESC, p.title
 LIMIT $limit;
