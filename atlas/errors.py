@@ -48,4 +48,14 @@ def show_path(path: object, limit: int = 120, quoted: bool = True) -> str:
     text = str(path)
     if len(text) > limit:
         text = f"{text[:limit // 2]}…{text[-(limit // 2 - 1):]} ({len(text)} characters)"
-    return repr(text) if quoted else text
+    if quoted:
+        return repr(text)
+    return printable(text)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escapes, line breaks…) shown as escapes, so a
+    file name cannot drive the terminal or split a one-line message."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from atlas import config
-from atlas.errors import AtlasError, SettingError
+from atlas.errors import AtlasError, SettingError, printable
 
 #: Steps of `atlas init`, in order, for the progress bar.
 INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
@@ -222,10 +222,17 @@ def _count(text: str) -> int:
 
 
 def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
+    return printable(" ".join(str(text).split()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot show "é" (PYTHONIOENCODING=ascii, LANG=C) gets escapes,
+        # not an encoding error halfway through the output.
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     try:
         config.check_all()
     except SettingError as exc:

@@ -11,11 +11,13 @@ import json
 import sys
 from typing import Any
 
+from atlas.errors import printable
 from atlas.ingest.formats import FORMATS
 
 
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    # Messages quote file names and values from files: control characters are shown as escapes.
+    print("\n".join(printable(line) for line in str(msg).split("\n")), file=sys.stderr)
 
 
 class _Bar:
@@ -69,7 +71,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from atlas.ingest.pipeline import import_file
     from atlas.ingest.report import check_output_file
 
-    if args.report:  # checked before anything is read or written
+    if args.report is not None:  # checked before anything is read or written ("" is refused too)
         check_output_file(args.report, "report", protected=(("the database", args.db), ("the file to import", args.file),
                                                             ("the mapping file", args.mapping)))
     bar = _Bar(args.quiet)
@@ -126,7 +128,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
         _err("no import batch")
         return 0
     keys = ("id", "imported_at", "format", "file_name", "rows_read", "n_links", "n_projects", "authorities", "queued")
-    table = [[str(r[k]) if r[k] is not None else "" for k in keys] for r in rows]
+    table = [[printable(str(r[k])) if r[k] is not None else "" for k in keys] for r in rows]
     widths = [max(len(k), *(len(t[i]) for t in table)) for i, k in enumerate(keys)]
     print("  ".join(k.ljust(w) for k, w in zip(keys, widths)))
     for t in table:
@@ -150,10 +152,10 @@ def _print_items(items: list[dict[str, Any]], as_json: bool) -> None:
         _err("the review queue is empty")
         return
     for it in items:
-        print(f"{it['id'][:8]}  {it['status']:8} {it['side']:7} row {it['row']:<6} {it['file_name']}: "
-              f"{it['value']!r} ({it['context'] or '—'}) — {it['detail']}")
+        print(printable(f"{it['id'][:8]}  {it['status']:8} {it['side']:7} row {it['row']:<6} {it['file_name']}: "
+                        f"{it['value']!r} ({it['context'] or '—'}) — {it['detail']}"))
         for n, c in enumerate(it["candidates"], 1):
-            print(f"          {n:>2}. {c['name']} [{c['id']}] {c['detail']}")
+            print(printable(f"          {n:>2}. {c['name']} [{c['id']}] {c['detail']}"))
 
 
 def _interactive(db: str, items: list[dict[str, Any]]) -> list[Any]:

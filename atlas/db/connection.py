@@ -58,11 +58,12 @@ class ReadOnlyDatabase:
     """A read-only DuckDB connection on one file, reopened when the file is replaced."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path).expanduser().resolve()
         try:
+            self.path = Path(path).expanduser().resolve()
             found = self.path.exists()
-        except OSError as exc:  # e.g. a name longer than the file system allows
-            raise DatabaseError(f"cannot use {show_path(self.path)} as the database: {exc.strerror or exc}") from exc
+        except (OSError, RuntimeError) as exc:  # a name longer than the file system allows, a symlink loop
+            raise DatabaseError(f"cannot use {show_path(path)} as the database: "
+                                f"{getattr(exc, 'strerror', None) or exc}") from exc
         if not found:
             raise DatabaseNotFoundError(
                 f"database file not found: {show_path(self.path)} (expected a DuckDB file built by `atlas init`)"
@@ -80,7 +81,8 @@ class ReadOnlyDatabase:
         try:
             con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:
-            raise DatabaseError(f"cannot open {self.path} as a DuckDB database: {exc}") from exc
+            raise DatabaseError(f"cannot open {show_path(self.path)} as a DuckDB database: "
+                                f"{str(exc).splitlines()[0]}") from exc
         try:
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.Error as exc:

@@ -10,7 +10,7 @@ import pandas as pd
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.sqlfiles import sql
 from atlas.errors import QueryError
-from atlas.models import Filters
+from atlas.models import FRENCH_LEVELS, STATUSES, Filters
 from atlas.text import SAINTS, fold, fold_sql
 
 
@@ -211,14 +211,48 @@ _CODE_CHECKS = (
 )
 
 
+#: Filter fields checked against fixed vocabularies of the models.
+_FIXED_CODES: dict[str, tuple[str, ...]] = {
+    "levels": tuple(lv.value for lv in FRENCH_LEVELS),
+    "status": tuple(code for code, _fr, _en in STATUSES),
+}
+
+
+def _unknown(field: str, values: tuple, known: set) -> None:
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        shown = [str(v)[:60] for v in unknown[:10]]
+        sample = ", ".join(sorted(str(k) for k in known)[:40])
+        raise QueryError(f"unknown {field}: {shown}; expected codes such as: {sample}")
+
+
 def check_codes(db: ReadOnlyDatabase, filters: Filters) -> None:
     """QueryError for unknown codes, with a message listing what was expected."""
     for field, query in _CODE_CHECKS:
         values = getattr(filters, field)
-        if not values:
-            continue
-        known = {r[0] for r in db.rows(query)}
-        unknown = [v for v in values if v not in known]
-        if unknown:
-            sample = ", ".join(sorted(known)[:40])
-            raise QueryError(f"unknown {field}: {unknown}; expected codes such as: {sample}")
+        if values:
+            _unknown(field, values, {r[0] for r in db.rows(query)})
+    for field, codes in _FIXED_CODES.items():
+        if getattr(filters, field):
+            _unknown(field, getattr(filters, field), set(codes))
+    if filters.regions:
+        _unknown("regions", filters.regions, {r[0] for r in db.rows("SELECT code FROM ref_regions")})
+    if filters.departements:
+        _unknown("departements", filters.departements,
+                 {r[0] for r in db.rows("SELECT code FROM ref_departements")})
+    if filters.authorities:
+        # Known: an authority of the atlas, or a French authority of the official code lists (a
+        # commune with no tie yet is a valid selection, with no links).
+        found = {r[0] for r in db.rows("""
+            SELECT id FROM authorities WHERE id IN (SELECT unnest($ids::VARCHAR[]))
+            UNION SELECT 'commune:' || insee FROM ref_communes
+                  WHERE 'commune:' || insee IN (SELECT unnest($ids::VARCHAR[]))
+            UNION SELECT 'epci:' || siren FROM ref_epci WHERE 'epci:' || siren IN (SELECT unnest($ids::VARCHAR[]))
+            UNION SELECT 'departement:' || code FROM ref_departements
+                  WHERE 'departement:' || code IN (SELECT unnest($ids::VARCHAR[]))
+            UNION SELECT 'region:' || code FROM ref_regions WHERE 'region:' || code IN (SELECT unnest($ids::VARCHAR[]))
+            """, {"ids": list(filters.authorities)})}
+        missing = [a for a in filters.authorities if a not in found]
+        if missing:
+            raise QueryError(f"unknown authorities: {[str(a)[:60] for a in missing[:10]]}; expected ids such as "
+                             "commune:31555, departement:31, region:76, epci:243100518 (see `atlas stats`)")

@@ -1,7 +1,7 @@
 """Which foreign admin-1 area (state, province, region…) each partner lies in.
 
 Partners that are admin-1 areas carry the area's id. Places carry a GeoNames admin-1 code
-(``DE.07``) that does not match the Natural Earth ids of data/reference/admin1.parquet, so they
+(``DE.07``) that does not match the Natural Earth ids of atlas/data/reference/admin1.parquet, so they
 are located by point in polygon on admin1_shapes.parquet (same country only), or, for points the
 simplified polygons miss (coasts, islands), by the nearest area label point of their country.
 """

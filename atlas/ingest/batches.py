@@ -32,8 +32,17 @@ def new_batch_id(file_hash: str, when: dt.datetime | None = None) -> str:
     return f"imp-{when.strftime('%Y%m%dT%H%M%S')}-{salt}"
 
 
+def storable(text: str | None) -> str | None:
+    """Text DuckDB can store (valid UTF-8): a file name that was not UTF-8 on disk keeps its readable
+    part, its undecodable bytes becoming U+FFFD."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, file_name: str | None, file_hash: str | None,
                  fmt: str, rows_read: int, n_links: int, n_projects: int, report_json: str) -> None:
+    file_name, report_json = storable(file_name), storable(report_json) or ""
     con.execute(
         "INSERT INTO import_batches (id, file_name, file_hash, format, imported_at, rows_read, n_links, n_projects,"
         " is_demo, report) VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, false, ?)",

@@ -17,6 +17,9 @@ from typing import Any
 from atlas.errors import ImportFileError, show_path
 from atlas.ingest.normalize import header_key
 
+#: Largest mapping file read (a mapping has one short line per column).
+MAPPING_MAX_CHARS = 1_000_000
+
 #: Import formats (``--format``): "auto" recognises the others from the headers.
 FORMATS: tuple[str, ...] = ("auto", "projects", "template", "pairs", "directory")
 
@@ -215,10 +218,16 @@ class Mapping:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ImportFileError(f"cannot read mapping file {shown_path(path)}: {reason}") from None
         is_json = path.suffix.lower() == ".json"
+        if len(text) > MAPPING_MAX_CHARS:
+            raise ImportFileError(f"mapping file {name} has {len(text):,} characters; a mapping file is at most "
+                                  f"{MAPPING_MAX_CHARS:,} (one line per column)")
         try:
             data: Any = json.loads(text) if is_json else tomllib.loads(text)
         except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ImportFileError(f"mapping file {name} is not valid {'JSON' if is_json else 'TOML'}: {exc}") from None
+        except RecursionError:
+            raise ImportFileError(f"mapping file {name} nests tables too deeply; expected a flat table of "
+                                  "settings and one [columns] table") from None
         if not isinstance(data, dict):
             raise ImportFileError(f"mapping file {name}: expected a table of settings and [columns], "
                                   f"got a {type(data).__name__}")

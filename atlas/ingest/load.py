@@ -26,9 +26,9 @@ from typing import Iterator
 
 import duckdb
 
-from atlas.db.connection import SCHEMA_VERSION
+from atlas.db.connection import SCHEMA_VERSION, check_database_file
 from atlas.db.sqlfiles import sql
-from atlas.errors import DatabaseError, DatabaseNotFoundError
+from atlas.errors import DatabaseError, DatabaseNotFoundError, show_path
 
 TEMP_SUFFIX = ".importing"
 #: How long a writer waits for another one to finish (seconds).
@@ -123,6 +123,10 @@ def database_path(db: str | Path) -> Path:
                             f"{getattr(exc, 'strerror', None) or exc}") from None
     if stat.S_ISDIR(st.st_mode):
         raise DatabaseError(f"{shown_path(path)} is a folder; expected the database file (such as data/atlas.duckdb)")
+    if not stat.S_ISREG(st.st_mode):
+        raise DatabaseError(f"{shown_path(path)} is not a regular file; expected the database file "
+                            "(such as data/atlas.duckdb)")
+    check_database_file(path)  # a CSV, an empty or truncated file: refused before any lock or copy
     return path
 
 
@@ -142,9 +146,15 @@ def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]
             # no DuckDB progress bar: the CLI draws its own on stderr
             con = duckdb.connect(str(tmp))
             con.execute("SET enable_progress_bar = false")
-        except BaseException:
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            if isinstance(exc, duckdb.Error):  # a damaged or truncated file: nothing was changed
+                raise DatabaseError(f"cannot open {show_path(db, quoted=False)} as a DuckDB database: "
+                                    f"{str(exc).splitlines()[0]}") from None
+            if isinstance(exc, OSError):
+                raise DatabaseError(f"cannot copy {show_path(db, quoted=False)} to work on it: "
+                                    f"{exc.strerror or exc}") from None
             raise
         txn = Txn(con, db)
         try:
@@ -181,7 +191,8 @@ def read_only(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(str(db), read_only=True)
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
-        raise DatabaseError(f"cannot open {db} as a DuckDB database: {exc}") from exc
+        raise DatabaseError(f"cannot open {show_path(db, quoted=False)} as a DuckDB database: "
+                            f"{str(exc).splitlines()[0]}") from exc
     try:
         check_database(con, db)
         yield con

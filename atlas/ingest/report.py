@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from atlas.errors import OutputPathError
+from atlas.errors import OutputPathError, printable
 from atlas.ingest.headers import shown_path
 
 
@@ -97,7 +97,9 @@ class ImportReport:
                 if len(d[key]) > limit:
                     d[key + "_truncated"] = len(d[key]) - limit
                     d[key] = d[key][:limit]
-        return json.dumps(d, ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(d, ensure_ascii=False, indent=2, default=str)
+        # A file name that was not UTF-8 on disk (lone surrogates): valid UTF-8, undecodable bytes as U+FFFD.
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
     def write(self, path: str | Path) -> Path:
         """Write the JSON report; an OSError (disk full, folder removed meanwhile…) propagates."""
@@ -151,7 +153,8 @@ class ImportReport:
         if self.ignored_columns:
             lines.append("  columns ignored: " + ", ".join(repr(c) for c in self.ignored_columns))
         lines.append(f"  {self.seconds:.1f} s")
-        return "\n".join(lines)
+        # Values come from the file: control characters (terminal escapes) are shown as escapes.
+        return "\n".join(printable(line) for line in lines)
 
 
 def _reason_class(reason: str) -> str:
@@ -187,6 +190,12 @@ def check_output_file(path: str | Path, what: str = "output file",
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputPathError(f"cannot write the {what} to {shown}: it is a folder; expected a file name "
                               f"such as {shown_path(p / 'rapport.json')}")
+    if st is not None and not stat.S_ISREG(st.st_mode):  # /dev/full, a FIFO…: accepts the open, not the data
+        raise OutputPathError(f"cannot write the {what} to {shown}: it is not a regular file; expected a file "
+                              "name such as rapport.json")
+    if Path(os.path.realpath(p)).parts[1:2] in (("proc",), ("sys",)):  # kernel pseudo-files
+        raise OutputPathError(f"cannot write the {what} to {shown}: it is a system file; expected a file name "
+                              "such as rapport.json")
     if st is not None:
         for label, other in protected:
             try:

@@ -15,12 +15,13 @@ from atlas.errors import ExportError, show_path
 NAME_MAX = 255
 
 
-def checked_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
+def checked_output(path: str | os.PathLike[str], *, folder: bool = False,
+                   protect: tuple[Path, ...] = ()) -> Path:
     """``path`` as a Path, or ExportError when it cannot name the output.
 
     Refused: an empty path, "-" (standard output is not an output of maps and exports), a path
-    whose last component is too long, a file name where a folder exists, and a folder name
-    (``folder=True``) where a file exists.
+    whose last component is too long, a file name where a folder exists, a folder name
+    (``folder=True``) where a file exists, and any of the ``protect`` files (the database).
     """
     text = os.fspath(path)
     if not str(text).strip():
@@ -31,6 +32,15 @@ def checked_output(path: str | os.PathLike[str], *, folder: bool = False) -> Pat
     p = Path(text)
     if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in p.parts):
         raise ExportError(f"output path {show_path(p)} has a name longer than {NAME_MAX} bytes")
+    try:
+        target = p.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop, say
+        raise ExportError(f"output path {show_path(p)} cannot be used: {exc}") from exc
+    for kept in protect:
+        if target == Path(kept).resolve() or (target.exists() and Path(kept).exists()
+                                              and os.path.samefile(target, kept)):
+            raise ExportError(f"output {show_path(p)} is the database itself; expected another file name "
+                              "(the export would overwrite the data)")
     if folder:
         if p.exists() and not p.is_dir():
             raise ExportError(f"output {show_path(p)} exists and is not a folder; expected a folder "

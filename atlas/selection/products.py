@@ -93,7 +93,7 @@ def flow_map(db: ReadOnlyDatabase, filters: Filters | None, opts: MapOptions, he
 
 def export_map(db: ReadOnlyDatabase, filters: Filters | None, path: str | Path, opts: MapOptions) -> Path:
     """Write the map of a selection: .html (standalone, offline), .png (300 dpi), .svg or .pdf."""
-    path = checked_output(path)
+    path = checked_output(path, protect=(db.path,))
     if path.suffix.lower() not in MAP_FORMATS:
         raise QueryError(f"map files are {', '.join(MAP_FORMATS)}; got {path.name!r}")
     return write_map(select_view(db, filters, opts), path)
@@ -130,7 +130,7 @@ def export_data(db: ReadOnlyDatabase, filters: Filters | None, path: str | Path,
         kind = format_of(path, fmt)
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
-    path = checked_output(path, folder=kind == "flowmap")
+    path = checked_output(path, folder=kind == "flowmap", protect=(db.path,))
     sel = select(db, filters, opts or MapOptions())
     lang = sel.options.language
     links = links_geodataframe(db, sel.filters) if kind != "flowmap" else None

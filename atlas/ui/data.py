@@ -88,6 +88,14 @@ def search(path: str, version: int, query: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def known_authorities(path: str, version: int, ids: tuple[str, ...]) -> frozenset[str]:
+    """Those of ``ids`` that the database holds."""
+    rows = handle(path).db.rows("SELECT id FROM authorities WHERE id IN (SELECT unnest($ids::VARCHAR[]))",
+                                {"ids": list(ids)})
+    return frozenset(r[0] for r in rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def authority(path: str, version: int, authority_id: str) -> dict | None:
     return queries.authority_card(handle(path).db, authority_id)
 

@@ -62,8 +62,16 @@ def fmt_int(n: int) -> str:
 
 
 def current_filters() -> Filters:
-    """Filters from the URL (the source of truth shared by every page)."""
-    return filters_from_params(st.query_params.to_dict())
+    """Filters from the URL (the source of truth shared by every page).
+
+    A URL is typed or pasted by people: authorities the database does not hold are dropped (the
+    other codes are checked against the widgets' options), never a crash."""
+    filters = filters_from_params(st.query_params.to_dict())
+    if filters.authorities:
+        path = data.db_path()
+        known = data.known_authorities(path, data.db_version(path), filters.authorities)
+        filters = dataclasses.replace(filters, authorities=tuple(a for a in filters.authorities if a in known))
+    return filters
 
 
 def sync_url(filters: Filters, extra: dict[str, str] | None = None) -> None:

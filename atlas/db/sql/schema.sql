@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS meta (
     value VARCHAR
 );
 
--- Reference tables (copied from data/reference at build time; read-only afterwards).
+-- Reference tables (copied from atlas/data/reference at build time; read-only afterwards).
 CREATE TABLE IF NOT EXISTS countries (
     iso2 VARCHAR PRIMARY KEY, iso3 VARCHAR, isonum VARCHAR,
     name_fr VARCHAR NOT NULL, name_en VARCHAR NOT NULL, zone VARCHAR NOT NULL,
