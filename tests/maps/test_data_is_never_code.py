@@ -132,7 +132,8 @@ def test_cli_map_of_imported_hostile_names(demo_db, tmp_path):
     for name in ("sn.html", "sn.pdf"):
         out = tmp_path / name
         done = subprocess.run([sys.executable, "-m", "atlas.cli", "map", "--db", str(db), "--country", "SN",
-                               "--level", "authority", "--title", MATH, "-o", str(out)],
+                               "--origin-level", "authority", "--dest-level", "authority", "--title", MATH,
+                               "-o", str(out)],
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
