@@ -61,3 +61,21 @@ def cached_gazetteer(gazetteer_frame, monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(gz, "load_gazetteer", load)
     return gazetteer_frame
+
+
+#: Whole-system tests left out of `make test-fast` (they run in `make test` and CI): corpora,
+#: subprocess bombs, killed imports, notebooks, exports of many views, server start/stop.
+SLOW_PATHS = ("tests/hostile/", "tests/notebooks/", "tests/ingest/test_atomic.py",
+              "tests/ingest/test_reader_limits.py", "tests/ingest/test_match_rates.py", "tests/test_one_view.py",
+              "tests/test_install.py", "tests/maps/test_static.py")
+SLOW_TESTS = ("test_stopping_serve_stops_the_server", "test_cli_map_of_imported_hostile_names",
+              "test_broken_pipe_ends_quietly", "test_demo_generation_is_deterministic_across_processes",
+              "test_usage_errors_from_the_installed_command")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        rel = Path(str(item.fspath)).resolve().relative_to(root).as_posix()
+        if rel.startswith(SLOW_PATHS) or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
