@@ -6,10 +6,7 @@ returns compact columns (authority keys, project flag, budget share); atlas.geo.
 them with numpy. link_facts is stored sorted by link, and DuckDB keeps insertion order for a
 plain filtered scan, so distinct links are the rows where the key pair changes.
 
-The WHERE clause is the same filter as filter_where.sql, but "any of these list values" is
-written as ``list_contains(col, $p[1]) OR list_contains(col, $p[2]) …`` rather than
-``list_has_any``: 3–4× faster on DuckDB 2.0. Only the number of terms depends on the filters;
-every value stays a bound parameter.
+The WHERE clause comes from the one builder of the atlas, :func:`atlas.db.where.where_clause`.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from atlas.db.connection import ReadOnlyDatabase
+from atlas.db.where import LINK_FIELDS, where_clause  # noqa: F401 - LINK_FIELDS re-exported
 from atlas.errors import DatabaseError
 from atlas.models import CATEGORY_CODES, Filters  # noqa: F401 - CATEGORY_CODES re-exported
 
@@ -31,34 +29,6 @@ CATEGORY_COLUMNS: dict[str, tuple[str, bool]] = {
     "theme": ("themes", True), "sdg": ("sdgs", True), "kind": ("kind", False),
     "funding": ("funding", True), "zone": ("zone", False),
 }
-
-_LIST_FILTERS = (("themes", "themes", "VARCHAR"), ("sdgs", "sdgs", "INTEGER"), ("funding", "funding", "VARCHAR"))
-_SCALAR_FILTERS = (("countries", "country_iso2"), ("zones", "zone"), ("regions", "fr_region"),
-                   ("departements", "fr_departement"), ("levels", "fr_level"), ("kinds", "kind"),
-                   ("status", "status"), ("authorities", "fr_id"))
-
-
-def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
-    """WHERE text and bound parameters equivalent to filter_where.sql for ``filters``."""
-    terms: list[str] = []
-    params: dict[str, Any] = {}
-    for field, column, typ in _LIST_FILTERS:
-        values = list(getattr(filters, field))
-        if not values:
-            continue
-        params[field] = [int(v) for v in values] if typ == "INTEGER" else [str(v) for v in values]
-        ors = " OR ".join(f"list_contains({column}, (${field}::{typ}[])[{i + 1}])" for i in range(len(values)))
-        terms.append(f"({ors})")
-    for field, column in _SCALAR_FILTERS:
-        values = list(getattr(filters, field))
-        if values:
-            params[field] = [str(v) for v in values]
-            terms.append(f"list_contains(${field}::VARCHAR[], {column})")
-    if filters.years is not None:
-        params["y0"], params["y1"] = int(filters.years[0]), int(filters.years[1])
-        terms.append("coalesce(year_end, 9999) >= $y0::INTEGER AND coalesce(year_start, 0) <= $y1::INTEGER")
-    return ("WHERE " + " AND ".join(terms)) if terms else "", params
-
 
 def _arrow(db: ReadOnlyDatabase, query: str, params: dict[str, Any]) -> pa.Table:
     with db.cursor() as cur:
@@ -72,8 +42,6 @@ def _arrow(db: ReadOnlyDatabase, query: str, params: dict[str, Any]) -> pa.Table
                                 "rebuild it with `atlas init --force`") from exc
 
 
-#: Filters that only look at a link's two ends: they select whole links (link_rollup can answer).
-LINK_FIELDS = frozenset(f for f, _c in _SCALAR_FILTERS)
 
 
 def link_level(filters: Filters, category: str | None = None) -> bool:

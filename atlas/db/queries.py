@@ -9,57 +9,26 @@ import pandas as pd
 
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.sqlfiles import sql
+from atlas.db.where import where_clause
 from atlas.errors import QueryError
 from atlas.models import FRENCH_LEVELS, STATUSES, Filters
 from atlas.text import SAINTS, fold, fold_sql
 
 
-def filter_params(filters: Filters) -> dict[str, Any]:
-    """Named parameters of links_filtered.sql for a Filters object."""
-    y0, y1 = filters.years if filters.years else (None, None)
-    return {
-        "themes": list(filters.themes),
-        "sdgs": [int(s) for s in filters.sdgs],
-        "countries": list(filters.countries),
-        "zones": list(filters.zones),
-        "regions": list(filters.regions),
-        "departements": list(filters.departements),
-        "levels": list(filters.levels),
-        "kinds": list(filters.kinds),
-        "funding": list(filters.funding),
-        "status": list(filters.status),
-        "authorities": list(filters.authorities),
-        "y0": y0,
-        "y1": y1,
-    }
-
-
-_LIST_TYPES = {"sdgs": "INTEGER[]"}
-
-
-def _cast_sql(text: str) -> str:
-    """Cast every list parameter so empty lists have a type (DuckDB cannot infer one)."""
-    for name in ("themes", "sdgs", "countries", "zones", "regions", "departements", "levels", "kinds",
-                 "funding", "status", "authorities"):
-        typ = _LIST_TYPES.get(name, "VARCHAR[]")
-        text = text.replace(f"${name}", f"${name}::{typ}")
-    for name in ("y0", "y1"):
-        text = text.replace(f"${name}", f"${name}::INTEGER")
-    return text
-
-
-def _filtered_sql(name: str) -> str:
-    return _cast_sql(sql(name).replace("{where}", sql("filter_where")))
+def _filtered(name: str, filters: Filters, **extra: Any) -> tuple[str, dict[str, Any]]:
+    """The SQL file ``name`` with its ``{where}`` placeholder filled by the one WHERE builder."""
+    where, params = where_clause(filters)
+    return sql(name).replace("{where}", where), {**params, **extra}
 
 
 def links(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     """One row per French authority × partner authority matching ``filters``."""
-    return db.df(_filtered_sql("links_filtered"), filter_params(filters))
+    return db.df(*_filtered("links_filtered", filters))
 
 
 def filtered_counts(db: ReadOnlyDatabase, filters: Filters) -> dict[str, int]:
     """Distinct projects, partnerships, French authorities, partners and countries matching ``filters``."""
-    df = db.df(_filtered_sql("projects_filtered"), filter_params(filters))
+    df = db.df(*_filtered("projects_filtered", filters))
     return {k: int(v) for k, v in df.iloc[0].items()}
 
 
@@ -103,17 +72,17 @@ def totals(db: ReadOnlyDatabase) -> dict[str, int]:
 
 def projects(db: ReadOnlyDatabase, filters: Filters, limit: int = 5000) -> pd.DataFrame:
     """Projects matching ``filters`` (one row per project, newest first, at most ``limit``)."""
-    return db.df(_filtered_sql("projects_list"), {**filter_params(filters), "limit": int(limit)})
+    return db.df(*_filtered("projects_list", filters, limit=int(limit)))
 
 
 def by_year(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     """Partnerships started and projects running per year."""
-    return db.df(_filtered_sql("by_year"), filter_params(filters))
+    return db.df(*_filtered("by_year", filters))
 
 
 def themes_sdgs(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     """Projects per (theme, SDG) pair."""
-    return db.df(_filtered_sql("themes_sdgs"), filter_params(filters))
+    return db.df(*_filtered("themes_sdgs", filters))
 
 
 def filter_names(db: ReadOnlyDatabase, filters: Filters, lang: str = "fr") -> dict[str, str]:

@@ -3,7 +3,7 @@
 Every front end calls :func:`select`: the app's maps and captions, ``atlas map`` and
 ``atlas export``, ``Atlas.flows/flow_map/export_map/export_data``, print maps and stories. One
 level chooser, one budget (the ``max_arcs`` setting unless a view sets its own), one WHERE builder
-(``atlas.db.flow_queries.where_clause``): the same view gives the same flows everywhere, and the
+(``atlas.db.where.where_clause``): the same view gives the same flows everywhere, and the
 export of a view is that view.
 """
 

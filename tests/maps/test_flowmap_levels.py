@@ -26,8 +26,8 @@ def links(atlas_handle) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.describe("en")[:40])
-def test_fast_where_clause_matches_the_shared_filter(atlas_handle, filters):
-    # flow_queries writes "any of" as OR-ed list_contains (faster); it must select the same rows.
+def test_fast_counts_match_the_sql_counts(atlas_handle, filters):
+    # One WHERE builder; two ways of counting its rows (numpy bitmaps, SQL distinct counts).
     fast = flow_queries.filtered_counts(atlas_handle.db, filters)
     shared = queries.filtered_counts(atlas_handle.db, filters)
     assert fast["projects"] == shared["projects"]

@@ -1,7 +1,4 @@
--- Links matching a Filters object; the where placeholder takes filter_where.sql. Every parameter is bound; an empty list means "any".
--- $themes VARCHAR[], $sdgs INTEGER[], $countries VARCHAR[], $zones VARCHAR[], $regions VARCHAR[],
--- $departements VARCHAR[], $levels VARCHAR[], $kinds VARCHAR[], $funding VARCHAR[],
--- $status VARCHAR[], $authorities VARCHAR[], $y0 INTEGER, $y1 INTEGER (NULL = any).
+-- Links matching a Filters object; {where} is filled by atlas.db.where.where_clause (bound parameters only).
 SELECT fr_id, partner_id,
        any_value(country_iso2) AS country_iso2,
        any_value(country_name_fr) AS country_name_fr,
