@@ -80,6 +80,11 @@ def by_year(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     return db.df(*_filtered("by_year", filters))
 
 
+def sdg_projects(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
+    """Distinct projects per SDG (columns sdg, projects)."""
+    return db.df(*_filtered("sdg_projects", filters))
+
+
 def themes_sdgs(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     """Projects per (theme, SDG) pair."""
     return db.df(*_filtered("themes_sdgs", filters))

@@ -36,12 +36,18 @@ def top_countries(links: pd.DataFrame, lang: str, n: int = 15) -> alt.Chart:
             .properties(height=max(160, 22 * len(counts))))
 
 
-def sdg_bars(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
-    """Projects per SDG in the official colours."""
+def sdg_table(sdg_projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The 17 SDGs with their distinct project counts (``sdg_projects``: atlas.db.queries.sdg_projects)."""
     fr = lang == "fr"
-    per_sdg = themes_sdgs.groupby("sdg")["projects"].sum() if len(themes_sdgs) else pd.Series(dtype=int)
-    df = pd.DataFrame([{"sdg": s.number, "label": f"{s.number} · {s.name_fr if fr else s.name_en}",
+    per_sdg = dict(zip(sdg_projects["sdg"], sdg_projects["projects"])) if len(sdg_projects) else {}
+    return pd.DataFrame([{"sdg": s.number, "label": f"{s.number} · {s.name_fr if fr else s.name_en}",
                         "colour": s.colour, "projects": int(per_sdg.get(s.number, 0))} for s in SDGS])
+
+
+def sdg_bars(sdg_projects: pd.DataFrame, lang: str) -> alt.Chart:
+    """Distinct projects per SDG in the official colours (a project with two SDGs is in both bars)."""
+    fr = lang == "fr"
+    df = sdg_table(sdg_projects, lang)
     return (alt.Chart(df).mark_bar()
             .encode(x=alt.X("projects:Q", title="Projets" if fr else "Projects"),
                     y=alt.Y("label:N", sort=alt.SortField("sdg"), title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),

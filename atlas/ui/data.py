@@ -78,6 +78,11 @@ def by_year(path: str, version: int, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def sdg_projects(path: str, version: int, filters: Filters) -> pd.DataFrame:
+    return queries.sdg_projects(handle(path).db, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def themes_sdgs(path: str, version: int, filters: Filters) -> pd.DataFrame:
     return queries.themes_sdgs(handle(path).db, filters)
 

@@ -128,7 +128,7 @@ def render() -> None:
             ts = data.themes_sdgs(path, version, filters)
             left, right = st.columns(2)
             left.subheader(t("by_sdg", lang))
-            left.altair_chart(charts.sdg_bars(ts, lang), width="stretch")
+            left.altair_chart(charts.sdg_bars(data.sdg_projects(path, version, filters), lang), width="stretch")
             right.subheader(t("themes_x_sdgs", lang))
             if len(ts):
                 right.altair_chart(charts.themes_by_sdg(ts, lang), width="stretch")

@@ -134,7 +134,7 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("by_sdg", lang))
-        st.altair_chart(charts.sdg_bars(data.themes_sdgs(path, version, filters), lang), width="stretch")
+        st.altair_chart(charts.sdg_bars(data.sdg_projects(path, version, filters), lang), width="stretch")
     with right:
         st.subheader(t("over_time", lang))
         st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
