@@ -8,20 +8,42 @@ import pandas as pd
 from atlas.models import SDGS, THEME_BY_CODE
 
 
+def timeline_frame(by_year: pd.DataFrame, this_year: int | None = None) -> pd.DataFrame:
+    """The years worth showing: from the first year with data to the last one (never past this
+    year), so sparse data draws no flat line across empty decades and the axis does not run on
+    into years not yet reported."""
+    import datetime as dt
+
+    this_year = this_year or dt.date.today().year
+    df = by_year[by_year["year"] <= this_year]
+    active = df[(df["partnerships_started"] > 0) | (df["projects_running"] > 0)]
+    if active.empty:
+        return df.iloc[0:0]
+    return df[(df["year"] >= active["year"].min()) & (df["year"] <= active["year"].max())]
+
+
 def timeline(by_year: pd.DataFrame, lang: str) -> alt.Chart:
-    """Projects running and partnerships started per year."""
+    """Partnerships signed per year (bars) and projects running (a step line): whole numbers,
+    one value per year, no line drawn between sparse years."""
     fr = lang == "fr"
-    df = by_year.rename(columns={
-        "partnerships_started": "Partenariats signés" if fr else "Partnerships signed",
-        "projects_running": "Projets en cours" if fr else "Projects running"})
-    long = df.melt("year", var_name="série" if fr else "series", value_name="n")
-    return (alt.Chart(long).mark_line(point=False, strokeWidth=2)
-            .encode(x=alt.X("year:Q", title="Année" if fr else "Year", axis=alt.Axis(format="d")),
-                    y=alt.Y("n:Q", title=None),
-                    color=alt.Color("série:N" if fr else "series:N", title=None,
-                                    legend=alt.Legend(orient="top")),
-                    tooltip=["year:Q", "n:Q"])
-            .properties(height=260))
+    df = timeline_frame(by_year)
+    signed = "Partenariats signés" if fr else "Partnerships signed"
+    running = "Projets en cours" if fr else "Projects running"
+    year = alt.X("year:O", title="Année" if fr else "Year",
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy", values=[int(y) for y in df["year"] if y % 5 == 0]))
+    y_axis = alt.Axis(format="d", tickMinStep=1)
+    colours = alt.Scale(domain=[signed, running], range=["#1d4ed8", "#f97316"])
+    bars = (alt.Chart(df.assign(series=signed)).mark_bar(opacity=0.85)
+            .encode(x=year, y=alt.Y("partnerships_started:Q", title=None, axis=y_axis),
+                    color=alt.Color("series:N", title=None, scale=colours, legend=alt.Legend(orient="top")),
+                    tooltip=[alt.Tooltip("year:O", title="Année" if fr else "Year"),
+                             alt.Tooltip("partnerships_started:Q", title=signed, format="d")]))
+    steps = (alt.Chart(df.assign(series=running)).mark_line(interpolate="step", strokeWidth=2)
+             .encode(x=year, y=alt.Y("projects_running:Q", title=None, axis=y_axis),
+                     color=alt.Color("series:N", title=None, scale=colours),
+                     tooltip=[alt.Tooltip("year:O", title="Année" if fr else "Year"),
+                              alt.Tooltip("projects_running:Q", title=running, format="d")]))
+    return alt.layer(bars, steps).properties(height=260)
 
 
 def top_countries(links: pd.DataFrame, lang: str, n: int = 15) -> alt.Chart:
