@@ -225,6 +225,9 @@ CLICK_JS = """([lat, lng]) => {
 def test_click_on_a_country_filters_by_it(server, page, atlas_handle):
     page.goto(server, wait_until="domcontentloaded")
     wait(page, lambda: map_state(page), "the national map")
+    # The map's first report reruns the page and replaces its frame: click the finished one.
+    wait_idle(page)
+    wait(page, lambda: map_state(page), "the national map after its first rerun")
     target = None
     for frame in page.frames:
         if "streamlit_folium" in frame.url:
