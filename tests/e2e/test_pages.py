@@ -228,13 +228,12 @@ def test_click_on_a_country_filters_by_it(server, page, atlas_handle):
     # The map's first report reruns the page and replaces its frame: click the finished one.
     wait_idle(page)
     wait(page, lambda: map_state(page), "the national map after its first rerun")
-    target = None
-    for frame in page.frames:
-        if "streamlit_folium" in frame.url:
-            frame.frame_element().scroll_into_view_if_needed()
-            target = frame.evaluate(CLICK_JS, [-25.0, 134.0])  # the middle of Australia (clear of the legend)
-            box = frame.frame_element().bounding_box()
-            break
+    frames = [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]
+    assert frames, "no map frame"
+    frame = frames[-1]  # the newest: an older, replaced frame may still be listed
+    frame.frame_element().scroll_into_view_if_needed()
+    target = frame.evaluate(CLICK_JS, [-25.0, 134.0])  # the middle of Australia (clear of the legend)
+    box = frame.frame_element().bounding_box()
     assert target, "no Leaflet map found"
     assert 0 < target["x"] < box["width"] and 0 < target["y"] < box["height"], (target, box)
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
