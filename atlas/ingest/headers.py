@@ -98,14 +98,16 @@ for _field, _synonyms in FIELDS.items():
 
 #: Pair lists published from Wikipedia/Wikidata extracts.
 PAIR_FIELDS: dict[str, tuple[str, ...]] = {
-    "city1": ("city1", "city 1", "ville1", "ville 1", "town1", "commune1"),
-    "country1": ("country1", "country 1", "pays1", "pays 1"),
-    "lat1": ("lat1", "latitude1", "lat 1"),
-    "lng1": ("lng1", "lon1", "long1", "longitude1", "lng 1", "lon 1"),
-    "city2": ("city2", "city 2", "ville2", "ville 2", "town2", "commune2"),
-    "country2": ("country2", "country 2", "pays2", "pays 2"),
-    "lat2": ("lat2", "latitude2", "lat 2"),
-    "lng2": ("lng2", "lon2", "long2", "longitude2", "lng 2", "lon 2"),
+    # Wikidata's "twinned administrative body" (P190) query exports (origincityLabel…sistercityLabel)
+    "city1": ("city1", "city 1", "ville1", "ville 1", "town1", "commune1", "origincityLabel", "origincity"),
+    "country1": ("country1", "country 1", "pays1", "pays 1", "origincountry", "origincountryLabel"),
+    "lat1": ("lat1", "latitude1", "lat 1", "originlat"),
+    "lng1": ("lng1", "lon1", "long1", "longitude1", "lng 1", "lon 1", "originlong", "originlon"),
+    "city2": ("city2", "city 2", "ville2", "ville 2", "town2", "commune2", "sistercityLabel", "sistercity"),
+    "country2": ("country2", "country 2", "pays2", "pays 2", "destination_countryLabel",
+                 "destinationcountry", "sistercountryLabel"),
+    "lat2": ("lat2", "latitude2", "lat 2", "destinationlat"),
+    "lng2": ("lng2", "lon2", "long2", "longitude2", "lng 2", "lon 2", "destinationlong", "destinationlon"),
     "year_start": ("year", "since", "annee", "année", "start", "date"),
 }
 _PAIR_BY_KEY = {header_key(s): f for f, syns in PAIR_FIELDS.items() for s in (f, *syns)}

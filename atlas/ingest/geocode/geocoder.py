@@ -186,6 +186,12 @@ class PartnerGeocoder(GazetteerLookup):
         d = haversine_km(q.lon, q.lat, ent.lon, ent.lat)
         if d > FAR_KM:
             swapped = haversine_km(q.lat, q.lon, ent.lon, ent.lat) if abs(q.lon) <= 90 else math.inf
+            if swapped > FAR_KM and self._inside(ent.country_iso2, q.lon, q.lat):
+                # the file's point is in the right country and far from the gazetteer's homonym:
+                # the file means another place of that name, which the gazetteer lacks
+                placed = self.manual_entity(q.name, ent.country_iso2, q.lon, q.lat, "file")
+                return Resolution("matched", placed, "file_coordinates", key=res.key, flags=[
+                    f"the gazetteer's {ent.name} is {d:,.0f} km from the file's point: placed at the file's coordinates"])
             hint = " (latitude and longitude look swapped)" if swapped <= FAR_KM else ""
             res.flags.append(f"file coordinates ({q.lat:.4f}, {q.lon:.4f}) are {d:,.0f} km from "
                              f"{ent.name}{hint}; the gazetteer point was kept")

@@ -20,6 +20,10 @@ FUZZY_ACCEPT = 93.0
 FUZZY_GAP = 8.0
 #: A French homonym is chosen by file coordinates only when this close (km).
 NEAR_KM = 15.0
+#: A commune matched by name whose point is farther than this (km) from the file's point is not
+#: taken: the file means another place (a merged or renamed commune, a homonym the reference
+#: lacks). The row goes to review with the match as a candidate.
+FAR_KM = 30.0
 
 
 class FrenchMatcher:
@@ -182,6 +186,11 @@ class FrenchMatcher:
         if len(entries) == 1:
             e = entries[0]
             ent = ix.entities[e.entity_id]
+            far = self._far(ent, lon, lat)
+            if far is not None:
+                return Resolution("unmatched", candidates=[self._candidate(e)],
+                                  reason=f"{name!r} is {ent.name} ({ent.insee or ent.id}) by name, but the file's "
+                                         f"point is {far:,.0f} km from it: another place is meant")
             if e.via == "old_name":
                 return Resolution("matched", ent, "old_name",
                                   note=f"{e.historical} merged into {ent.name} ({ent.insee})")
@@ -201,6 +210,14 @@ class FrenchMatcher:
                     f"{name!r} read as the commune; write 'Département …' / 'Région …' or give the level otherwise"])
             return self._choose(name, entries, lon, lat)
         return self._fuzzy(name, level, deps, region)
+
+    @staticmethod
+    def _far(ent, lon: float | None, lat: float | None) -> float | None:  # noqa: ANN001
+        """Distance (km) from the file's point to a commune matched by name, when too far."""
+        if lon is None or lat is None or ent.level != "commune" or ent.lon is None or ent.lat is None:
+            return None
+        d = haversine_km(lon, lat, ent.lon, ent.lat)
+        return d if d > FAR_KM else None
 
     def _choose(self, name: str, entries: list[Entry], lon: float | None, lat: float | None) -> Resolution:
         ix = self.ix
