@@ -17,7 +17,7 @@ import pandas as pd
 from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
-from atlas.maps.assets import use_served_assets
+from atlas.maps.assets import OfflineMap
 from atlas.maps.layers import (Legend, MetricScale, RawText, StyledGeoJson, choropleth_geojson, escape,
                                styled_base, tip)
 from atlas.maps.styles import (CHOROPLETH_COLOURS, OTHER_COLOUR, ZONE_COLOURS,  # noqa: F401 - re-exported
@@ -137,10 +137,12 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
 
 
 def base_map(height: str = "100%", tiles: bool = False, departements: bool = True, regions: bool = True) -> folium.Map:
-    """An offline map with the countries, régions and départements base layers."""
-    m = folium.Map(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
+    """An offline map with the countries, régions and départements base layers.
+
+    Leaflet comes from the app's server inside the app, inline in saved files and notebooks.
+    """
+    m = OfflineMap(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
                    world_copy_jump=False, height=height)
-    use_served_assets(m)
     MetricScale().add_to(m)
     if tiles:  # needs a network: off by default (setting ATLAS_TILES)
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
