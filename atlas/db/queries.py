@@ -5,14 +5,15 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import duckdb
 import pandas as pd
 
+from atlas.db import search_terms
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.sqlfiles import sql
 from atlas.db.where import where_clause
 from atlas.errors import QueryError
 from atlas.models import FRENCH_LEVELS, STATUSES, Filters
-from atlas.text import SAINTS, fold, fold_sql
 
 
 def _filtered(name: str, filters: Filters, **extra: Any) -> tuple[str, dict[str, Any]]:
@@ -102,26 +103,85 @@ def filter_names(db: ReadOnlyDatabase, filters: Filters, lang: str = "fr") -> di
 
 
 def fold_query(text: str) -> str:
-    """The search form of a name: folded (atlas.text.fold), hyphens and apostrophes as spaces,
-    Saint abbreviations spelled out ("st etienne" finds Saint-Étienne)."""
-    import re
-
-    text = re.sub(r"[-'\s]+", " ", fold(text)).strip()
-    return re.sub(r"\b(st|ste|sts|stes)\b", lambda m: SAINTS[m.group(1)], text)
+    """The search form of a name (atlas.db.search_terms.fold_query): folded, hyphens and
+    apostrophes as spaces, Saint abbreviations spelled out ("st etienne" finds Saint-Étienne)."""
+    return search_terms.fold_query(text)
 
 
 @cache
-def _search_sql() -> str:
-    """authority_search.sql with its names folded as fold_query folds the query (atlas.text.fold_sql)."""
-    return sql("authority_search").replace("atlas_fold(name)", fold_sql("name"))
+def _candidates_sql() -> str:
+    """authority_candidates.sql with its names in the search form as fold_query gives it and their
+    cores as search_terms.name_core gives them (search_terms.sql_search_form, sql_core)."""
+    return (sql("authority_candidates")
+            .replace("atlas_search_form(c.name)", search_terms.sql_search_form("c.name"))
+            .replace("atlas_core(folded)", search_terms.sql_core("folded"))
+            .replace("atlas_article(folded)", search_terms.sql_core("folded", institution=False)))
+
+
+def _search_candidates(db: ReadOnlyDatabase) -> tuple[pd.DataFrame, duckdb.DuckDBPyConnection]:
+    """Every authority the search can offer (authority_candidates.sql), as a frame and as the table
+    ``search_candidates`` of an in-memory DuckDB connection: made once per database file (folding
+    some 37,000 names takes most of a search's time), kept by the handle (ReadOnlyDatabase.memo)."""
+    def make() -> tuple[pd.DataFrame, duckdb.DuckDBPyConnection]:
+        frame = db.df(_candidates_sql(), {})
+        con = duckdb.connect()
+        con.register("candidates_frame", frame)
+        con.execute("CREATE TABLE search_candidates AS SELECT * FROM candidates_frame")
+        con.unregister("candidates_frame")
+        return frame, con
+
+    memo = getattr(db, "memo", None)  # a stand-in database of the tests may have none
+    return memo("search_candidates", make) if memo else make()
+
+
+_SEARCH_LEVELS = ("region", "departement", "epci", "commune")
+_SEARCH_COLUMNS = ["id", "name", "level", "departement", "region", "population", "has_links", "rank"]
 
 
 def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.DataFrame:
-    """French authorities of the atlas matching a name or code, best first (accent-insensitive)."""
-    q = fold_query(query)
-    if not q:
-        return pd.DataFrame(columns=["id", "name", "level", "departement", "region", "population", "rank"])
-    return db.df(_search_sql(), {"q": q, "limit": int(limit)})
+    """French authorities matching a name or code as people write it, best first.
+
+    Accent-, case- and hyphen-insensitive; understands institution words and abbreviations
+    ("Conseil départemental du Nord", "Mairie de Montélimar", "CC du Pays de Gex"), old région
+    names ("Midi-Pyrénées") and a département in brackets (atlas.db.search_terms.parse). When
+    nothing matches as written, close names are offered (typing slips, rapidfuzz).
+    """
+    terms = search_terms.parse(query)
+    if not terms.query:
+        return pd.DataFrame(columns=_SEARCH_COLUMNS)
+    frame, con = _search_candidates(db)
+    # Never an empty list: DuckDB plans an empty list parameter far slower (measured 8x).
+    params = {"q": terms.query, "core": terms.core, "levels": list(terms.levels or _SEARCH_LEVELS),
+              "regions": list(terms.regions or ("",)), "dep": terms.departement, "limit": int(limit)}
+    cur = con.cursor()  # one cursor per call: Streamlit searches from several threads
+    try:
+        found = cur.execute(sql("authority_search"), params).df()
+    finally:
+        cur.close()
+    if found.empty or found["rank"].min() >= 6:  # nothing, or only bits inside words ("nrod" in "Lanrodec")
+        close = _search_fuzzy(frame, terms, int(limit))
+        found = pd.concat([found, close[found.columns]]) if not found.empty else close
+        found = found.drop_duplicates("id").sort_values("rank", kind="stable").head(int(limit))
+    return found[_SEARCH_COLUMNS].reset_index(drop=True)
+
+
+def _search_fuzzy(frame: pd.DataFrame, terms: search_terms.SearchTerms, limit: int) -> pd.DataFrame:
+    """Candidates whose name or core is close to the query's (search_terms.fuzzy_ranks), ranked after
+    the matches as written but for bits inside words (rank 6 to 26 as the score falls from 100 to
+    0; as in the SQL, the whole name before the core), at the levels and in the département the
+    query points to first."""
+    best: dict[int, float] = {}
+    for text, names, bonus in ((terms.query, frame["folded"], 0.5), (terms.core, frame["core"], 0.0)):
+        for i, score in search_terms.fuzzy_ranks(text, names.tolist(), limit=limit * 3):
+            best[i] = max(best.get(i, 0.0), score + bonus)
+    if not best:
+        return frame.iloc[0:0].assign(rank=pd.Series(dtype="int64"))
+    order = sorted(best)  # the candidates' order (ties, then population) before the stable sort by rank
+    rows = frame.iloc[order].copy()
+    off_level = [bool(terms.levels) and lv not in terms.levels for lv in rows["level"]]
+    off_dep = [terms.departement is not None and d != terms.departement for d in rows["departement"]]
+    rows["rank"] = [6 + (100.5 - best[i]) / 5 + 4 * o + 8 * d for i, o, d in zip(order, off_level, off_dep)]
+    return rows.sort_values("rank", kind="stable").head(limit)
 
 
 def peers(db: ReadOnlyDatabase, authority_ids: list[str], top: int = 10, lang: str = "fr") -> dict[str, pd.DataFrame]:

@@ -1,34 +1,35 @@
--- French authorities (of the atlas, or any in the COG reference) whose folded name or code
--- matches $q (already folded by atlas.db.queries.fold_query: atlas.text.fold, hyphens and
--- apostrophes as spaces). atlas_fold(name) is replaced by atlas.text.fold_sql('name') before running.
--- Ranked: exact, prefix, word prefix, substring; then authorities with ties, then population.
-WITH cands AS (
-    SELECT id, name, level, departement, region, population, true AS has_links, insee, siren
-    FROM authorities WHERE is_french
-    UNION ALL
-    SELECT 'commune:' || insee, name, 'commune', departement, region, population, false, insee, siren
-    FROM ref_communes
-    UNION ALL
-    SELECT 'epci:' || siren, name, 'epci', departement, region, population, false, NULL, siren
-    FROM ref_epci
-    UNION ALL
-    SELECT 'departement:' || code, name, 'departement', code, region_code, NULL, false, code, NULL
-    FROM ref_departements
-    UNION ALL
-    SELECT 'region:' || code, name, 'region', NULL, code, NULL, false, code, NULL
-    FROM ref_regions
-),
-best AS (
-    SELECT *, regexp_replace(atlas_fold(name), '[-'' ]+', ' ', 'g') AS folded
-    FROM cands
-    QUALIFY row_number() OVER (PARTITION BY id ORDER BY has_links DESC) = 1
+-- The authorities of search_candidates (authority_candidates.sql) matching a query understood by
+-- atlas.db.search_terms.parse, best first:
+--   $q       the whole query in the search form (atlas.text.fold, hyphens and apostrophes as
+--            spaces, Saint spelled out), compared with whole names and with codes;
+--   $core    the name without institution words and leading articles ("nord" for "Conseil
+--            départemental du Nord"), compared with the cores of the names;
+--   $levels  the levels the institution words point to (all four: no preference);
+--   $regions codes of régions an old région name points to ("Midi-Pyrénées" -> 76), or [''];
+--   $dep     a département code written in brackets, or NULL.
+--
+-- Score (lower is better): the whole name 0 exact, 2 prefix, 4 word prefix, 6 substring; the
+-- core 1 exact, 3 prefix, 5 word prefix, 7 substring, plus 4 at a level the words did not point
+-- to; an old région name 1; plus 8 outside the bracketed département. Ties: authorities with
+-- ties first, then the most populous.
+WITH scored AS (
+    SELECT *,
+           least(
+               CASE WHEN folded = $q OR insee = $q OR siren = $q THEN 0
+                    WHEN starts_with(folded, $q) THEN 2
+                    WHEN contains(' ' || folded, ' ' || $q) THEN 4
+                    WHEN contains(folded, $q) THEN 6 END,
+               CASE WHEN core = $core OR insee = $core THEN 1
+                    WHEN starts_with(core, $core) THEN 3
+                    WHEN contains(' ' || core, ' ' || $core) THEN 5
+                    WHEN contains(core, $core) THEN 7 END
+               + CASE WHEN list_contains($levels::VARCHAR[], level) THEN 0 ELSE 4 END,
+               CASE WHEN level = 'region' AND list_contains($regions::VARCHAR[], region) THEN 1 END
+           ) + CASE WHEN $dep IS NULL OR departement = $dep THEN 0 ELSE 8 END AS rank
+    FROM search_candidates
 )
-SELECT id, name, level, departement, region, population, has_links,
-       CASE WHEN folded = $q OR insee = $q OR siren = $q THEN 0
-            WHEN starts_with(folded, $q) THEN 1
-            WHEN contains(' ' || folded, ' ' || $q) THEN 2
-            ELSE 3 END AS rank
-FROM best
-WHERE contains(folded, $q) OR insee = $q OR siren = $q
-ORDER BY rank, has_links DESC, population DESC NULLS LAST, name
+SELECT id, name, level, departement, region, population, has_links, rank
+FROM scored
+WHERE rank IS NOT NULL
+ORDER BY rank, has_links DESC, people DESC NULLS LAST, name, id
 LIMIT $limit;

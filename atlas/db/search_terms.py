@@ -1,0 +1,192 @@
+"""What a person typed in the authority search, understood: a name, and what kind of authority.
+
+People write the names their letters and websites use, not the COG's: "Conseil départemental du
+Nord", "Mairie de Montélimar", "CC du Pays de Gex", "Région Midi-Pyrénées". :func:`parse` splits
+such a query into
+
+- the *core* of the name ("nord", "montelimar", "pays de gex"), in the search form (folded by
+  atlas.text.fold, hyphens and apostrophes as spaces, Saint abbreviations spelled out), with the
+  institution words and leading articles taken off;
+- the *levels* the institution words point to (département, commune, EPCI…): a preference, not
+  a filter ("CC du Pays de Gex" finds the CA du Pays de Gex, which it became);
+- the régions an old région name points to ("Midi-Pyrénées" -> Occitanie, atlas.reference.regions_2016);
+- a département code written in brackets ("Saint-Denis (93)").
+
+The SQL side (authority_search.sql) takes the same words off the names of the EPCI
+(``CA du Grand Annecy`` -> ``grand annecy``, ``Bordeaux Métropole`` -> ``bordeaux``): both sides
+use the word lists of this module. :func:`fuzzy_ranks` (rapidfuzz) catches typing slips when
+nothing matches as written. Pure Python: no database, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from atlas.reference.regions_2016 import OLD_REGIONS, PROVISIONAL_NAMES
+from atlas.text import SAINTS, fold, fold_sql
+
+__all__ = ["ARTICLES", "EPCI_WORDS", "INSTITUTION_WORDS", "SearchTerms", "fold_query", "fuzzy_ranks",
+           "name_core", "parse", "sql_core",
+           "sql_search_form"]
+
+#: Institution words, in the search form, and the level each points to (None: any level).
+#: The longest form is tried first ("communaute d agglomeration" before "communaute").
+INSTITUTION_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("conseil regional", "region", "hotel de region", "conseil regional de la region"),
+                    ("region",)),
+    **dict.fromkeys(("conseil departemental", "conseil general", "departement", "dept", "dpt", "cd", "cg",
+                     "hotel du departement"), ("departement",)),
+    **dict.fromkeys(("ville", "mairie", "commune", "municipalite", "hotel de ville"), ("commune",)),
+    # Collectivités à statut particulier: Corse (a région here), Guyane and Martinique (région and
+    # département), the Collectivité européenne d'Alsace (two départements).
+    **dict.fromkeys(("collectivite territoriale", "collectivite europeenne", "collectivite"),
+                    ("region", "departement")),
+}
+
+#: Words naming an EPCI: taken off the front ("CC du…", "Métropole de…") or the end ("… Métropole",
+#: "… Agglo") of queries and of EPCI names alike.
+EPCI_WORDS: tuple[str, ...] = (
+    "communaute de communes", "communaute d agglomeration", "communaute d agglo", "communaute urbaine",
+    "communaute", "metropole europeenne", "eurometropole", "metropole", "agglomeration", "agglo",
+    "intercommunalite", "interco", "epci", "com com", "comcom", "cdc", "cda", "cc", "ca", "cu",
+)
+
+#: Articles between an institution word and a name, and at the start of names ("Le Havre").
+ARTICLES = ("de la", "de l", "du", "des", "de", "d", "l", "la", "le", "les", "au", "aux")
+
+#: Short names of régions that people use.
+REGION_ABBREVIATIONS: dict[str, str] = {"paca": "93", "idf": "11", "aura": "84", "bfc": "27", "hdf": "32"}
+
+_ALL_WORDS: dict[str, tuple[str, ...]] = {**INSTITUTION_WORDS, **dict.fromkeys(EPCI_WORDS, ("epci",))}
+
+
+def _alternation(words) -> str:
+    """A regular-expression alternation of plain words (letters and spaces only: the same text is a
+    Python and a DuckDB/RE2 pattern), longest first."""
+    assert all(re.fullmatch(r"[a-z ]+", w) for w in words), words
+    return "|".join(sorted(set(words), key=len, reverse=True))
+
+
+_ARTICLE = rf"(?:(?:de|du|des|d|au|aux) )?(?:(?:la|le|les|l) )?"
+_INSTITUTION_RE = re.compile(rf"^((?:{_alternation(_ALL_WORDS)}) )+")
+_EPCI_SUFFIX_RE = re.compile(rf"(?: (?:{_alternation(EPCI_WORDS)}))+$")
+_LEADING_ARTICLE_RE = re.compile(rf"^{_ARTICLE}")
+_DEPARTEMENT_RE = re.compile(r"\(\s*(\d{2,3}|2a|2b)\s*\)")
+
+
+def fold_query(text: str) -> str:
+    """The search form of a name: folded (atlas.text.fold), hyphens and apostrophes as spaces,
+    Saint abbreviations spelled out ("st etienne" finds Saint-Étienne)."""
+    text = re.sub(r"[-'\s]+", " ", fold(text)).strip()
+    return re.sub(r"\b(st|ste|sts|stes)\b", lambda m: SAINTS[m.group(1)], text)
+
+
+def _key(name: str) -> str:
+    return fold_query(name)
+
+
+#: Old and provisional région names (search form) -> code of today's région.
+_OLD_REGION_CODES: dict[str, str] = {
+    **{_key(name): new for name, (_old, new) in OLD_REGIONS.items()},
+    **{_key(name): code for name, code in PROVISIONAL_NAMES.items()},
+    **REGION_ABBREVIATIONS,
+}
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """A query understood (see the module docstring). ``query`` is the whole query in the search
+    form, compared as it stands with names and codes; ``core`` the name without institution words."""
+
+    query: str
+    core: str
+    levels: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    departement: str | None = None
+
+
+def name_core(text: str, institution: bool = True) -> str:
+    """The core of a query or name already in the search form: institution words taken off the
+    front and EPCI words off the end (when ``institution``: queries and EPCI names), then leading
+    articles. Never empty when ``text`` is not. Names of communes keep their words
+    ("Ville-la-Grand" is a commune's name): ``institution=False``."""
+    core = text
+    if institution:
+        core = _EPCI_SUFFIX_RE.sub("", _INSTITUTION_RE.sub("", core + " ").strip()).strip()
+    core = _LEADING_ARTICLE_RE.sub("", core + " ").strip()
+    return core or text
+
+
+def parse(text: str) -> SearchTerms:
+    """Understand a query: ``parse("Conseil départemental du Nord")`` ->
+    ``SearchTerms(query="conseil departemental du nord", core="nord", levels=("departement",))``."""
+    query = fold_query(text)
+    departement = None
+    found = _DEPARTEMENT_RE.search(query)
+    if found and _DEPARTEMENT_RE.sub("", query).strip():
+        departement = found.group(1).upper().zfill(2)
+        query = " ".join(_DEPARTEMENT_RE.sub(" ", query).split())
+    query = query.strip(" .,;:!?")
+    core = name_core(query)
+    levels: list[str] = []
+    words = _INSTITUTION_RE.match(query + " ")
+    if core != query:  # something is left once the words are off ("commune de" leaves nothing)
+        if words:
+            for word in _split_words(words.group(0)):
+                levels += [lv for lv in _ALL_WORDS[word] if lv not in levels]
+        elif _EPCI_SUFFIX_RE.search(query):  # "Bordeaux Métropole"
+            levels.append("epci")
+    regions: tuple[str, ...] = ()
+    if core in _OLD_REGION_CODES:
+        regions = (_OLD_REGION_CODES[core],)
+        levels = levels or ["region"]
+    return SearchTerms(query=query, core=core, levels=tuple(levels), regions=regions, departement=departement)
+
+
+def _split_words(prefix: str) -> list[str]:
+    """The institution words of a matched prefix, longest first ("conseil regional region ")."""
+    out, rest = [], prefix.strip() + " "
+    pattern = re.compile(rf"^({_alternation(_ALL_WORDS)}) ")
+    while rest.strip():
+        m = pattern.match(rest)
+        if not m:
+            break
+        out.append(m.group(1))
+        rest = rest[m.end():]
+    return out
+
+
+def sql_search_form(expr: str) -> str:
+    """A DuckDB SQL expression: ``expr`` in the search form, as :func:`fold_query` gives it (fold_sql,
+    hyphens and apostrophes as spaces, Saint abbreviations spelled out)."""
+    s = f"regexp_replace({fold_sql(expr)}, '[-'' ]+', ' ', 'g')"
+    for short, long in SAINTS.items():
+        s = f"regexp_replace({s}, '\\b{short}\\b', '{long}', 'g')"
+    return f"trim({s})"
+
+
+def sql_core(expr: str, institution: bool = True) -> str:
+    """A DuckDB SQL expression: :func:`name_core` of ``expr``, a name already in the search form.
+    Built from the word lists of this module (constants, no data)."""
+    s = expr
+    if institution:
+        prefix = rf"^(({_alternation(_ALL_WORDS)}) )+"
+        suffix = rf"( ({_alternation(EPCI_WORDS)}))+$"
+        s = f"regexp_replace(trim(regexp_replace({s} || ' ', '{prefix}', '')), '{suffix}', '')"
+    s = f"trim(regexp_replace(trim({s}) || ' ', '^{_ARTICLE}', ''))"
+    return f"coalesce(nullif({s}, ''), {expr})"
+
+
+def fuzzy_ranks(core: str, names: list[str], limit: int, cutoff: float = 80.0) -> list[tuple[int, float]]:
+    """Indexes of ``names`` close to ``core`` despite slips ("montelimart", "strasbourgh"), with
+    their rapidfuzz score (0–100), best first; only those scoring ``cutoff`` or more.
+
+    The scorer is token_sort_ratio (edit distance over the words in sorted order): it forgives a
+    slip or two and the order of words, not a missing half ("mont" is far from "montelimar")."""
+    if len(core) < 4:  # three letters match too much by chance
+        return []
+    found = process.extract(core, names, scorer=fuzz.token_sort_ratio, limit=limit, score_cutoff=cutoff)
+    return [(index, score) for _name, score, index in found]
