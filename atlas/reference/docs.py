@@ -8,6 +8,21 @@ from pathlib import Path
 
 from atlas.reference.sources import Source
 
+#: data/README.md is written by the build down to this line; what follows it (hand-written
+#: sections about real data) is kept as it is by every rebuild.
+HAND_WRITTEN_MARKER = "<!-- Hand-written below: kept by the reference build -->"
+
+
+def hand_written_tail(path: Path) -> str:
+    """The part of an existing README from the marker line on ('' without the file or marker)."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    for i, line in enumerate(text.splitlines(keepends=True)):
+        if line.strip() == HAND_WRITTEN_MARKER:
+            return "".join(text.splitlines(keepends=True)[i:])
+    return ""
+
 
 @dataclass
 class FileInfo:
@@ -40,7 +55,11 @@ def write_manifest(path: Path, files: list[FileInfo], sources: list[Source], bui
 
 
 def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built: str) -> None:
-    """data/README.md: one section per file, then the sources with versions and licences."""
+    """data/README.md: one section per file, then the sources with versions and licences.
+
+    Everything from the line :data:`HAND_WRITTEN_MARKER` on in the existing file is kept after
+    the generated part.
+    """
     by_key = {s.key: s for s in sources}
     total = sum(f.bytes for f in files)
     lines = [
@@ -102,4 +121,8 @@ def write_readme(path: Path, files: list[FileInfo], sources: list[Source], built
         "communes of the overseas collectivités).",
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    tail = hand_written_tail(path)
+    text = "\n".join(lines)
+    if tail:
+        text = text.rstrip("\n") + "\n\n" + tail
+    path.write_text(text, encoding="utf-8")

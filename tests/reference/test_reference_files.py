@@ -195,12 +195,45 @@ def test_old_communes() -> None:
     c = table("communes")
     assert len(o) > 2_000
     assert set(o.insee) <= set(c.insee)
-    assert set(o.kind) <= {"deleguee", "associee", "ancien_code"}
+    assert set(o.kind) == {"deleguee", "associee", "ancien_code", "historique"}
     assert not o.duplicated(["old_code", "old_name", "insee"]).any()
     current = dict(zip(c.insee, c.name))
     same = (o.old_code == o.insee) & (o.old_name == o.insee.map(current))
     assert not same.any()
-    assert o.old_name.notna().sum() > 2_000
+    assert o.old_name.notna().sum() > 6_000
+    hist = o[o.kind == "historique"]
+    assert len(hist) > 4_000 and hist.old_name.notna().all()
+    years = o.year_end.dropna()
+    assert years.between(1943, 2019).all() and len(years) > 4_000
+
+
+@pytest.mark.parametrize(("old_name", "old_code", "insee", "current", "ended"), [
+    ("Évry", "91228", "91228", "Évry-Courcouronnes", 2019),  # merged into a commune nouvelle
+    ("Évry", "78228", "91228", "Évry-Courcouronnes", 1968),  # Seine-et-Oise code before 1968
+    ("Saint-Ouen", "93070", "93070", "Saint-Ouen-sur-Seine", 2018),  # renamed
+    ("Florac", "48061", "48061", "Florac Trois Rivières", 2016),
+    ("Ancenis", "44003", "44003", "Ancenis-Saint-Géréon", 2019),
+    ("Cherbourg-Octeville", "50129", "50129", "Cherbourg-en-Cotentin", 2016),
+    ("Cherbourg", "50129", "50129", "Cherbourg-en-Cotentin", 2000),  # two mergers away
+    ("Carentan", "50099", "50099", "Carentan-les-Marais", 2019),
+    ("Faverges", "74123", "74123", "Faverges-Seythenex", 2016),
+    ("Équeurdreville-Hainneville", "50173", "50129", "Cherbourg-en-Cotentin", None),  # déléguée, then gone
+    ("Saint-Germain-Source-Seine", "21551", "21084", "Source-Seine", 2009),  # another code
+])
+def test_old_communes_history(old_name: str, old_code: str, insee: str, current: str, ended: int | None) -> None:
+    o = table("old_communes")
+    names = dict(zip(table("communes").insee, table("communes").name))
+    rows = o[(o.old_name == old_name) & (o.old_code == old_code)]
+    assert list(rows.insee) == [insee], rows
+    assert names[insee] == current
+    if ended is not None:
+        assert rows.year_end.iloc[0] == ended
+
+
+def test_old_communes_keep_current_names_out() -> None:
+    # Éragny (95218) is a current commune under its own code: its history never points elsewhere.
+    o = table("old_communes")
+    assert set(o.loc[o.old_name == "Éragny", "insee"]) == {"95218"}
 
 
 def test_admin1() -> None:
