@@ -19,17 +19,40 @@ def _label(row: pd.Series, lang: str) -> str:
     return f"{row['name']}{where} · {level}"
 
 
+#: The searchbox's own empty-menu text is Streamlit-component English ("No options"): hidden, the
+#: page says it in its language under the box (no_result_message).
+_SEARCH_STYLE = {"searchbox": {"optionEmpty": "hidden"}}
+
+
+def no_result_message(state: dict | None, lang: str) -> str | None:
+    """What to say under the search box: "Aucun résultat pour « … »" and a hint, when the last
+    search of the box (its session state) found nothing; None otherwise (nothing typed yet, the
+    name of an opened profile, a cleared box)."""
+    if not state or "options_py" not in state or state["options_py"]:
+        return None
+    typed = " ".join(str(state.get("search") or "").split())
+    if not typed:
+        return None
+    return t("search_no_result", lang).format(q=widgets.md_escape(typed[:80])) + " " + t("search_no_result_hint", lang)
+
+
 def _search_box(lang: str, path: str, version: int) -> str | None:
-    """One search box for any French authority: suggestions as you type, accent-insensitive,
-    by name, INSEE code or SIREN (searched in DuckDB over the atlas and the whole COG)."""
+    """One search box for any French authority: suggestions as you type, by the names people use
+    ("Mairie de…", "Conseil départemental du…", "CC du…", old région names), INSEE code or SIREN
+    (atlas.db.queries.search_authorities). A profile opened from a URL shows its name in the box."""
     def suggest(query: str) -> list[tuple[str, str]]:
         hits = data.search(path, version, query or "")
         return [(_label(pd.Series(r._asdict()), lang) + ("" if r.has_links else f" — {t('no_tie_yet', lang)}"), r.id)
                 for r in hits.itertuples(index=False)]
 
     current = st.query_params.get("id")
+    opened = data.authority(path, version, current) if current else None
     chosen = st_searchbox(suggest, placeholder=t("search_placeholder", lang), label=t("search_authority", lang),
-                          key="territory_search", debounce=200, clear_on_submit=False)
+                          key="territory_search", debounce=200, clear_on_submit=False,
+                          default_searchterm=str(opened["name"]) if opened else "", style_overrides=_SEARCH_STYLE)
+    message = no_result_message(st.session_state.get("territory_search"), lang)
+    if message:
+        st.warning(message, icon=":material/search_off:")
     return chosen or current
 
 
