@@ -39,7 +39,8 @@ INSTITUTION_WORDS: dict[str, tuple[str, ...]] = {
                     ("region",)),
     **dict.fromkeys(("conseil departemental", "conseil general", "departement", "dept", "dpt", "cd", "cg",
                      "hotel du departement"), ("departement",)),
-    **dict.fromkeys(("ville", "mairie", "commune", "municipalite", "hotel de ville"), ("commune",)),
+    **dict.fromkeys(("ville", "mairie", "commune", "municipalite", "hotel de ville", "conseil municipal"),
+                    ("commune",)),
     # Collectivités à statut particulier: Corse (a région here), Guyane and Martinique (région and
     # département), the Collectivité européenne d'Alsace (two départements).
     **dict.fromkeys(("collectivite territoriale", "collectivite europeenne", "collectivite"),
@@ -52,10 +53,15 @@ EPCI_WORDS: tuple[str, ...] = (
     "communaute de communes", "communaute d agglomeration", "communaute d agglo", "communaute urbaine",
     "communaute", "metropole europeenne", "eurometropole", "metropole", "agglomeration", "agglo",
     "intercommunalite", "interco", "epci", "com com", "comcom", "cdc", "cda", "cc", "ca", "cu",
+    "conseil communautaire", "conseil metropolitain",
 )
 
 #: Articles between an institution word and a name, and at the start of names ("Le Havre").
 ARTICLES = ("de la", "de l", "du", "des", "de", "d", "l", "la", "le", "les", "au", "aux")
+
+#: Characters of a query read: the longest French name has 45, an EPCI's 90; more is pasted text
+#: (and fuzzy matching costs length × 37,000 names).
+MAX_QUERY = 200
 
 #: Short names of régions that people use.
 REGION_ABBREVIATIONS: dict[str, str] = {"paca": "93", "idf": "11", "aura": "84", "bfc": "27", "hdf": "32"}
@@ -123,7 +129,7 @@ def name_core(text: str, institution: bool = True) -> str:
 def parse(text: str) -> SearchTerms:
     """Understand a query: ``parse("Conseil départemental du Nord")`` ->
     ``SearchTerms(query="conseil departemental du nord", core="nord", levels=("departement",))``."""
-    query = fold_query(text)
+    query = fold_query(text[:MAX_QUERY])
     departement = None
     found = _DEPARTEMENT_RE.search(query)
     if found and _DEPARTEMENT_RE.sub("", query).strip():
