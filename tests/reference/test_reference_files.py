@@ -200,11 +200,12 @@ def test_old_communes() -> None:
     current = dict(zip(c.insee, c.name))
     same = (o.old_code == o.insee) & (o.old_name == o.insee.map(current))
     assert not same.any()
-    assert o.old_name.notna().sum() > 6_000
+    assert o.old_name.notna().sum() > 5_500
     hist = o[o.kind == "historique"]
-    assert len(hist) > 4_000 and hist.old_name.notna().all()
+    assert len(hist) > 3_500 and hist.old_name.notna().all()
+    assert not (hist.old_name == hist.insee.map(current)).any()  # a current name is no historical name
     years = o.year_end.dropna()
-    assert years.between(1943, 2019).all() and len(years) > 4_000
+    assert years.between(1943, 2019).all() and len(years) > 3_500
 
 
 @pytest.mark.parametrize(("old_name", "old_code", "insee", "current", "ended"), [

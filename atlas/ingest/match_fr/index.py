@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from atlas.ingest.match_fr.names import OLD_REGIONS, epci_key
+from atlas.ingest.match_fr.places import FrenchPlaces
 from atlas.ingest.normalize import departement_code, name_key, raw_key, spaced_key
 from atlas.ingest.records import Entity
 
@@ -22,6 +23,8 @@ class Entry:
     via: str  # name, old_name, epci
     deps: frozenset[str]
     historical: str | None = None
+    kind: str = ""  # of an old name: deleguee, associee, ancien_code, historique (atlas.reference.france)
+    until: int | None = None  # the year the old name ended, when known
 
 
 class FrenchIndex:
@@ -41,6 +44,7 @@ class FrenchIndex:
         self.names_in_dep: dict[str, list[tuple[str, str]]] = {}  # dep -> [(spaced key, entity id)]
         self.old_keys: dict[str, set[str]] = {}  # commune id -> keys of the communes merged into it
         self._load(con)
+        self.places = FrenchPlaces(con, [e for e in self.entities.values() if e.level == "commune"])
 
     def _add_key(self, name: str, entry: Entry) -> None:
         for key in {name_key(name), raw_key(name)}:
@@ -79,15 +83,18 @@ class FrenchIndex:
                 self.by_siren[siren] = eid
             self._add_key(name, Entry(eid, "name", frozenset({dep})))
             self.names_in_dep.setdefault(dep, []).append((spaced_key(name), eid))
-        for old_code, old_name, insee in con.execute(
-                "SELECT old_code, old_name, insee FROM ref_old_communes").fetchall():
+        columns = {r[0] for r in con.execute("DESCRIBE ref_old_communes").fetchall()}
+        year = "year_end" if "year_end" in columns else "NULL"  # databases built before the history
+        for old_code, old_name, insee, kind, until in con.execute(
+                f"SELECT old_code, old_name, insee, kind, {year} FROM ref_old_communes").fetchall():
             if f"commune:{insee}" not in self.entities:
                 continue
             self.old_codes.setdefault(old_code, (insee, old_name))
             if old_name:
                 cur = self.entities[f"commune:{insee}"]
                 old_dep = old_code[:3] if old_code.startswith("97") else old_code[:2]
-                self._add_key(old_name, Entry(cur.id, "old_name", frozenset({old_dep, cur.departement or ""}), old_name))
+                self._add_key(old_name, Entry(cur.id, "old_name", frozenset({old_dep, cur.departement or ""}), old_name,
+                                              kind, int(until) if until is not None else None))
                 self.old_keys.setdefault(cur.id, set()).update({name_key(old_name), raw_key(old_name)})
                 self.names_in_dep.setdefault(old_dep, []).append((spaced_key(old_name), cur.id))
         for siren, name, pop, dep, region, lon, lat in con.execute(

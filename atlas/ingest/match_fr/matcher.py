@@ -9,7 +9,8 @@ from rapidfuzz import fuzz, process
 
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.match_fr.index import Entry, FrenchIndex
-from atlas.ingest.match_fr.names import ARRONDISSEMENT, PREFIXES, SINGLE_COLLECTIVITE, epci_key
+from atlas.ingest.match_fr.names import (ARRONDISSEMENT, PREFIXES, SINGLE_COLLECTIVITE, canton_seat, epci_key,
+                                         qualified)
 from atlas.ingest.normalize import departement_code, name_key, raw_key, spaced_key
 from atlas.ingest.records import Candidate, FrenchRef, Resolution
 from atlas.ingest.vocab import parse_level
@@ -24,6 +25,12 @@ NEAR_KM = 15.0
 #: taken: the file means another place (a merged or renamed commune, a homonym the reference
 #: lacks). The row goes to review with the match as a candidate.
 FAR_KM = 30.0
+#: Among homonyms near the file's point, the nearest is taken when the next is this many times
+#: farther (Le Pont-de-Beauvoisin, Savoie and Isère, face each other across the Guiers).
+NEAREST_RATIO = 3.0
+#: Between places of several communes that go by one name (Marseilles: Marseille and a village),
+#: the most populous is taken when this many times bigger than the next.
+PLACE_DOMINANCE = 10.0
 
 
 class FrenchMatcher:
@@ -138,11 +145,16 @@ class FrenchMatcher:
             found = [e for e in found if ix.entities[e.entity_id].region == region
                      or ix.entities[e.entity_id].level == "region" and e.entity_id == f"region:{region}"]
         # one entity may come through several keys or names
+        # (its own name first, else the old name carried last: Évry until 2019 rather than 1968)
         best: dict[str, Entry] = {}
         for e in found:
-            if e.entity_id not in best or (best[e.entity_id].via != "name" and e.via == "name"):
+            if e.entity_id not in best or self._rank(e) > self._rank(best[e.entity_id]):
                 best[e.entity_id] = e
         return list(best.values())
+
+    @staticmethod
+    def _rank(e: Entry) -> tuple[int, int]:
+        return (e.via == "name", 9999 if e.until is None else e.until)
 
     def _by_name(self, name: str, level: str | None, deps: set[str] | None, region: str | None,
                  lon: float | None, lat: float | None) -> Resolution:
@@ -177,12 +189,9 @@ class FrenchMatcher:
             if ids:
                 entries = [Entry(i, "epci", frozenset()) for i in ids]
         if not entries:
-            # "Saint-Denis (La Réunion)", "PARIS 15E ARRONDISSEMENT": drop the qualifier
-            bare = ARRONDISSEMENT.sub("", re.sub(r"\s*\(.*?\)\s*", " ", name)).strip()
-            if bare and bare != name.strip():
-                inner = re.findall(r"\((.*?)\)", name)
-                dep_hint = ix.departement_of(inner[0]) if inner else None
-                return self._by_name(bare, level, deps or ({dep_hint} if dep_hint else None), region, lon, lat)
+            res = self._other_forms(name, level, deps, region, lon, lat)
+            if res is not None:
+                return res
         if len(entries) == 1:
             e = entries[0]
             ent = ix.entities[e.entity_id]
@@ -192,8 +201,7 @@ class FrenchMatcher:
                                   reason=f"{name!r} is {ent.name} ({ent.insee or ent.id}) by name, but the file's "
                                          f"point is {far:,.0f} km from it: another place is meant")
             if e.via == "old_name":
-                return Resolution("matched", ent, "old_name",
-                                  note=f"{e.historical} merged into {ent.name} ({ent.insee})")
+                return Resolution("matched", ent, "old_name", note=self._old_note(e))
             return Resolution("matched", ent, "name")
         if len(entries) > 1:
             ids = frozenset(e.entity_id for e in entries)
@@ -211,6 +219,65 @@ class FrenchMatcher:
             return self._choose(name, entries, lon, lat)
         return self._fuzzy(name, level, deps, region)
 
+    def _other_forms(self, name: str, level: str | None, deps: set[str] | None, region: str | None,
+                     lon: float | None, lat: float | None) -> Resolution | None:
+        """Forms people write for a commune the name index does not know as such: a qualifier
+        ('Allonnes, Sarthe', 'Pringy (Haute-Savoie)', 'Saint-Denis (La Réunion)'), an
+        arrondissement ('PARIS 15E ARRONDISSEMENT'), a canton ('canton of Yvetot': its seat), a
+        foreign name or a place in a commune ('Dunkirk', 'Juan-les-Pins')."""
+        ix = self.ix
+        split = qualified(name)
+        if split:
+            bare, q, mark = split
+            dep = ix.departement_of(q)
+            qdeps = {dep} if dep else None
+            if qdeps is None and ix.region_of(q):
+                reg = ix.region_of(q)
+                qdeps = {d for d, r in ix.dep_region.items() if r == reg}
+            if qdeps is not None or mark == "(":
+                return self._by_name(ARRONDISSEMENT.sub("", bare).strip() or bare, level, deps or qdeps, region,
+                                     lon, lat)
+        bare = ARRONDISSEMENT.sub("", name).strip()
+        if bare and bare != name.strip():
+            return self._by_name(bare, level, deps, region, lon, lat)
+        if level not in (None, "commune"):
+            return None
+        seat = canton_seat(name)
+        if seat:
+            res = self._by_name(seat, "commune", deps, region, lon, lat)
+            if res.status == "matched" and res.entity is not None:
+                res.flags.append(f"{name!r} is a canton: placed at its seat {res.entity.name} ({res.entity.insee})")
+            return res
+        return self._by_place(name, deps, region, lon, lat)
+
+    def _by_place(self, name: str, deps: set[str] | None, region: str | None, lon: float | None,
+                  lat: float | None) -> Resolution | None:
+        """A French place of the gazetteer by that name -> the commune it lies in (flagged)."""
+        places = self.ix.places.places(name)
+        if lon is not None and lat is not None:
+            places = [p for p in places if haversine_km(lon, lat, p.lon, p.lat) <= FAR_KM]
+        hits: dict[str, tuple] = {}
+        for p in sorted(places, key=lambda p: -p.population):
+            found = self.ix.places.commune_of(p)
+            if found is None:
+                continue
+            ent, km = found
+            if (deps and ent.departement not in deps) or (region and ent.region != region) \
+                    or self._far(ent, lon, lat) is not None:
+                continue
+            hits.setdefault(ent.id, (ent, p, km))
+        if not hits:
+            return None
+        ranked = sorted(hits.values(), key=lambda h: -h[1].population)
+        if len(ranked) > 1 and ranked[0][1].population < PLACE_DOMINANCE * max(ranked[1][1].population, 1):
+            return Resolution("ambiguous", candidates=[self._candidate(Entry(h[0].id, "name", frozenset()))
+                                                       for h in ranked[:12]],
+                              reason=f"{name!r} is the name of places of {len(ranked)} French communes")
+        ent, p, km = ranked[0]
+        where = f"{km:.0f} km from its point" if km >= 1 else "at its point"
+        return Resolution("matched", ent, "place", flags=[
+            f"{name!r} read as {ent.name} ({ent.insee}): GeoNames place {p.name!r} (id {p.geonames_id}), {where}"])
+
     @staticmethod
     def _far(ent, lon: float | None, lat: float | None) -> float | None:  # noqa: ANN001
         """Distance (km) from the file's point to a commune matched by name, when too far."""
@@ -219,14 +286,32 @@ class FrenchMatcher:
         d = haversine_km(lon, lat, ent.lon, ent.lat)
         return d if d > FAR_KM else None
 
+    def _old_note(self, e: Entry) -> str:
+        ent = self.ix.entities[e.entity_id]
+        if e.kind == "historique":
+            until = f" (a commune's name until {e.until})" if e.until else " (an old name)"
+            return f"{e.historical}{until} is now {ent.name} ({ent.insee})"
+        return f"{e.historical} merged into {ent.name} ({ent.insee})"
+
     def _choose(self, name: str, entries: list[Entry], lon: float | None, lat: float | None) -> Resolution:
         ix = self.ix
         cands = [self._candidate(e) for e in entries]
         if lon is not None and lat is not None:
-            # coordinates from the file are evidence, not a guess: the one homonym they point at
-            near = [c for c in cands if c.lon is not None and haversine_km(lon, lat, c.lon, c.lat) <= NEAR_KM]
+            # coordinates from the file are evidence, not a guess: the one homonym they point at,
+            # or the nearest when it is much nearer than the others (twin towns across a river)
+            dist = sorted((haversine_km(lon, lat, c.lon, c.lat), i) for i, c in enumerate(cands) if c.lon is not None)
+            near = [(d, i) for d, i in dist if d <= NEAR_KM]
+            flags = []
+            if len(near) > 1 and near[0][0] * NEAREST_RATIO <= near[1][0]:
+                flags = [f"{len(near)} communes named {name!r} lie within {NEAR_KM:.0f} km of the file's point: "
+                         f"the nearest taken ({near[0][0]:.1f} km; next {near[1][0]:.1f} km)"]
+                near = near[:1]
             if len(near) == 1:
-                return Resolution("matched", ix.entities[near[0].id], "name+coordinates")
+                e = entries[near[0][1]]
+                if e.via == "old_name":
+                    return Resolution("matched", ix.entities[e.entity_id], "old_name", note=self._old_note(e),
+                                      flags=flags + [f"{name!r}: the homonym at the file's point"])
+                return Resolution("matched", ix.entities[e.entity_id], "name+coordinates", flags=flags)
         # a current commune and a merged one of the same name are homonyms too: no guess
         cands.sort(key=lambda c: -(ix.entities[c.id].population or 0))
         return Resolution("ambiguous", candidates=cands[:12],

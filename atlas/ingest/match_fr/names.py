@@ -46,3 +46,24 @@ SINGLE_COLLECTIVITE: dict[frozenset[str], str] = {
 def epci_key(text: str) -> str:
     """EPCI key without its type words: 'CC du Pays de X' = 'Communauté de communes Pays X'."""
     return "".join(t for t in spaced_key(text).split() if t not in _EPCI_STOP)
+
+
+_CANTON = re.compile(r"^\s*(?:canton|kanton)\s+(?:of\s+|du\s+|des\s+|de\s+|d['’]\s*)?(?P<seat>\S.*)$", re.IGNORECASE)
+_PAREN_QUALIFIER = re.compile(r"^(?P<name>.*?\S)\s*\((?P<q>[^()]+)\)\s*$")
+_COMMA_QUALIFIER = re.compile(r"^(?P<name>[^,]*?\S)\s*,\s*(?P<q>[^,]*\S)\s*$")
+
+
+def canton_seat(name: str) -> str | None:
+    """'canton of Yvetot', 'Canton de Villé' -> the name of the canton's seat; None otherwise."""
+    m = _CANTON.match(name)
+    return m.group("seat").strip() if m else None
+
+
+def qualified(name: str) -> tuple[str, str, str] | None:
+    """'Allonnes, Sarthe' -> ('Allonnes', 'Sarthe', ','); 'Pringy (Haute-Savoie)' -> ('Pringy',
+    'Haute-Savoie', '('): a name and what qualifies it (a département, a région…); None otherwise."""
+    for pattern, mark in ((_PAREN_QUALIFIER, "("), (_COMMA_QUALIFIER, ",")):
+        m = pattern.match(name)
+        if m:
+            return m.group("name"), m.group("q").strip(), mark
+    return None
