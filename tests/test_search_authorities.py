@@ -120,6 +120,15 @@ def test_typing_slips_are_forgiven(db) -> None:
         assert rank is not None and rank <= 3, (query, search_authorities(db, query).head(5).to_dict("records"))
 
 
+def test_institution_words_alone_offer_that_level(db) -> None:
+    """While "Conseil départemental du Nord" is being typed, the départements are offered."""
+    for query, level, count in (("Région", "region", 18), ("Conseil départ", "departement", 20),
+                                ("Conseil départemental du", "departement", 20)):
+        found = search_authorities(db, query, limit=20)
+        assert (found["level"] == level).sum() == count, (query, found.head(5).to_dict("records"))
+        assert found["level"].iloc[0] == level
+
+
 def test_nothing_matches_nonsense(db) -> None:
     assert search_authorities(db, "xqzwv kjhgt").empty
     assert search_authorities(db, "   ").empty

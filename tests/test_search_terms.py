@@ -43,11 +43,21 @@ def test_institution_words_and_articles_come_off(query: str, core: str, levels: 
     assert terms.query == fold_query(query)
 
 
-@pytest.mark.parametrize("query", ["ville", "Région", "CC", "métropole", "commune de", "le"])
-def test_an_institution_word_alone_is_searched_as_it_is(query: str) -> None:
-    """Nothing is left to search once the word is off: the word itself is searched, at no level."""
+@pytest.mark.parametrize("query,levels", [
+    ("ville", ("commune",)), ("Région", ("region",)), ("CC", ("epci",)), ("métropole", ("epci",)),
+    ("commune de", ("commune",)), ("Conseil départemental du", ("departement",)),
+    ("Conseil départ", ("departement",)), ("communaute d agglo", ("epci",)), ("Mairi", ("commune",)),
+])
+def test_institution_words_alone_are_searched_as_they_are_and_steer(query: str, levels: tuple[str, ...]) -> None:
+    """Nothing is left once the words are off (or a word is being typed): the query itself is
+    searched, and the level's authorities are offered after the names it matches."""
     terms = parse(query)
-    assert terms.core == fold_query(query) and terms.levels == ()
+    assert terms.core == fold_query(query) and terms.levels == levels and terms.only_words
+
+
+@pytest.mark.parametrize("query", ["le", "Montélimar", "Région Bretagne", "Bordeaux Métropole", "co"])
+def test_names_are_not_words_only(query: str) -> None:
+    assert not parse(query).only_words
 
 
 @pytest.mark.parametrize("old,code", [(name, new) for name, (_old, new) in OLD_REGIONS.items()]

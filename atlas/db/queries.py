@@ -158,10 +158,13 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
         found = cur.execute(sql("authority_search"), params).df()
     finally:
         cur.close()
-    if found.empty or found["rank"].min() >= 6:  # nothing, or only bits inside words ("nrod" in "Lanrodec")
+    if terms.only_words:  # "Région", "Conseil départ…": that level's authorities, after the names it begins
+        level = frame[frame["level"].isin(terms.levels)].head(int(limit)).assign(rank=3.5)
+        found = pd.concat([found, level[found.columns]]) if not found.empty else level
+    elif found.empty or found["rank"].min() >= 6:  # nothing, or only bits inside words ("nrod" in "Lanrodec")
         close = _search_fuzzy(frame, terms, int(limit))
         found = pd.concat([found, close[found.columns]]) if not found.empty else close
-        found = found.drop_duplicates("id").sort_values("rank", kind="stable").head(int(limit))
+    found = found.drop_duplicates("id").sort_values("rank", kind="stable").head(int(limit))
     return found[_SEARCH_COLUMNS].reset_index(drop=True)
 
 

@@ -112,6 +112,9 @@ class SearchTerms:
     levels: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     departement: str | None = None
+    #: The query is institution words only, whole or being typed ("Région", "Conseil départ"):
+    #: when no name matches, the authorities of ``levels`` are offered.
+    only_words: bool = False
 
 
 def name_core(text: str, institution: bool = True) -> str:
@@ -139,17 +142,23 @@ def parse(text: str) -> SearchTerms:
     core = name_core(query)
     levels: list[str] = []
     words = _INSTITUTION_RE.match(query + " ")
-    if core != query:  # something is left once the words are off ("commune de" leaves nothing)
-        if words:
-            for word in _split_words(words.group(0)):
-                levels += [lv for lv in _ALL_WORDS[word] if lv not in levels]
-        elif _EPCI_SUFFIX_RE.search(query):  # "Bordeaux Métropole"
-            levels.append("epci")
+    only_words = False
+    if words:
+        for word in _split_words(words.group(0)):
+            levels += [lv for lv in _ALL_WORDS[word] if lv not in levels]
+        only_words = core == query  # nothing left once the words and articles are off ("commune de")
+    elif core != query and _EPCI_SUFFIX_RE.search(query):  # "Bordeaux Métropole"
+        levels.append("epci")
+    elif len(query) >= 3 and (typed := [w for w in _ALL_WORDS if w.startswith(query)]):  # "conseil depa"
+        for word in typed:
+            levels += [lv for lv in _ALL_WORDS[word] if lv not in levels]
+        only_words = True
     regions: tuple[str, ...] = ()
     if core in _OLD_REGION_CODES:
         regions = (_OLD_REGION_CODES[core],)
         levels = levels or ["region"]
-    return SearchTerms(query=query, core=core, levels=tuple(levels), regions=regions, departement=departement)
+    return SearchTerms(query=query, core=core, levels=tuple(levels), regions=regions, departement=departement,
+                       only_words=only_words)
 
 
 def _split_words(prefix: str) -> list[str]:
