@@ -49,6 +49,13 @@ class Atlas:
         """True when the database holds demonstration data."""
         return selection.is_demo(self.db)
 
+    def provenance(self) -> dict[str, object]:
+        """Where the records come from: ``sources`` (one row per import batch: origin real/demo,
+        source, date, licence, distinct partnerships and projects) and ``totals`` by origin."""
+        from atlas.db import provenance
+
+        return {"sources": provenance.sources(self.db), "totals": provenance.totals(self.db)}
+
     def _check(self, filters: Filters | None) -> Filters:
         """Reject unknown codes with a message listing what was expected."""
         return selection.check_filters(self.db, filters)

@@ -186,6 +186,13 @@ ZONE_LABELS_EN: dict[str, str] = {
 }
 
 
+#: Provenance of a record: imported from a source, or invented for the demonstration.
+ORIGINS: dict[str, dict[str, str]] = {
+    "real": {"fr": "réelles (importées d'une source)", "en": "real (imported from a source)"},
+    "demo": {"fr": "inventées (démonstration)", "en": "invented (demonstration)"},
+}
+
+
 def _as_tuple(value: Any, name: str) -> tuple:
     """Normalise a filter value to a sorted tuple, so equal filters hash equally."""
     if value is None:
@@ -221,6 +228,8 @@ class Filters:
     years: tuple[int, int] | None = None
     status: tuple[str, ...] = ()
     authorities: tuple[str, ...] = field(default=())  # French authority ids, e.g. "commune:31555"
+    #: provenance of the records: "real" (imported from a source) and/or "demo" (invented)
+    sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -231,6 +240,9 @@ class Filters:
         # Normalise case and type before deduplicating: "sn" and "SN" are one country.
         object.__setattr__(self, "countries", tuple(sorted({str(c).upper() for c in self.countries})))
         object.__setattr__(self, "sdgs", tuple(sorted({int(s) for s in self.sdgs})))
+        unknown = [s for s in self.sources if s not in ORIGINS]
+        if unknown:
+            raise ValueError(f"Filters.sources: expected 'real' (imported) or 'demo' (invented), got {unknown}")
         bad = [s for s in self.sdgs if s not in SDG_BY_NUMBER]
         if bad:
             raise ValueError(f"Filters.sdgs: SDG numbers run from 1 to 17, got {bad}")
@@ -289,6 +301,8 @@ class Filters:
             add("Statut", "Status", (labels[s][0 if fr else 1] if s in labels else s for s in self.status))
         if self.authorities:
             add("Collectivités", "Authorities", (names.get(a, a) for a in self.authorities))
+        if self.sources:
+            add("Données", "Data", (ORIGINS[o]["fr" if fr else "en"] for o in self.sources))
         if not parts:
             return "Toutes les coopérations" if fr else "All partnerships"
         return " · ".join(parts)

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from atlas.db.build import build_database
+from atlas.ingest.defaults import build_default_atlas
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Path of a demonstration database built once for the whole session (read-only use)."""
+    """Path of the default atlas (real twinnings + labelled invented records), built once for the
+    whole session exactly as `atlas init` builds it (read-only use)."""
     path = tmp_path_factory.mktemp("db") / "atlas.duckdb"
-    build_database(path, demo=True, seed=2016)
+    build_default_atlas(path, seed=2016)
     return path
 
 

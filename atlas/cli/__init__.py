@@ -23,7 +23,9 @@ from atlas.errors import AtlasError, SettingError, printable
 INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
               "demo: cooperation agreements", "demo: projects",
               "demo: European territorial cooperation and humanitarian aid", "demo: inserting rows",
-              "derived tables", "gazetteer name keys for imports")
+              "derived tables", "gazetteer name keys for imports",
+              "real twinnings: wikidata-twinnings/france.tsv",
+              "real twinnings: wikidata-twinnings/other_countries_with_france.tsv")
 
 
 def _err(msg: str) -> None:
@@ -33,13 +35,15 @@ def _err(msg: str) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from atlas.db.build import build_database
+    from atlas.ingest.defaults import build_default_atlas
+    from atlas.ingest.load import write_lock
 
     path = Path(args.db)
     if path.exists() and not args.force:
         _err(f"{path} already exists: nothing to do (use --force to rebuild it)")
         return 0
-    steps = [s for s in INIT_STEPS if args.demo or not s.startswith("demo")]
+    steps = [s for s in INIT_STEPS if (args.demo or not s.startswith("demo"))
+             and (args.real or not s.startswith("real"))]
     bar = tqdm(total=len(steps), desc="atlas init", unit="step", file=sys.stderr,
                disable=args.quiet, bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:24}| {elapsed} {postfix}")
 
@@ -47,27 +51,20 @@ def cmd_init(args: argparse.Namespace) -> int:
         bar.set_postfix_str(message)
         bar.update(1)
 
-    from atlas.ingest.geocode import ensure_gazetteer_keys
-    from atlas.ingest.load import write_lock
-
-    def gazetteer_keys(con) -> None:  # noqa: ANN001 - a DuckDB connection
-        # Name keys of every gazetteer name, used by imports: computed once here, not at the
-        # first import.
-        progress("gazetteer name keys for imports")
-        ensure_gazetteer_keys(con, persist=True)
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # The same lock as imports: a rebuild never races an import on the same file.
         with write_lock(path.resolve()):
-            counts = build_database(path, demo=args.demo, seed=args.seed, force=args.force, progress=progress,
-                                    extra_steps=gazetteer_keys)
+            counts = build_default_atlas(path, demo=args.demo, real=args.real, seed=args.seed, force=args.force,
+                                         progress=progress)
     finally:
         bar.close()
+    what = [w for w, on in (("real twinnings (Wikidata, 2017)", args.real),
+                            ("invented demonstration records", args.demo)) if on]
     _err(f"built {path} in {counts['seconds']} s ({counts['bytes'] / 1e6:.1f} MB): "
          f"{counts['authorities']} authorities, {counts['partnerships']} partnerships, "
          f"{counts['projects']} projects, {counts['links']} links"
-         + (" — demonstration data" if args.demo else ""))
+         + (f" — {' and '.join(what)}" if what else ""))
     return 0
 
 
@@ -90,14 +87,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     with atlas.open(args.db) as handle:
         stats = handle.stats()
+        sources = handle.provenance()["sources"]
+    stats["sources"] = sources.to_dict(orient="records")
     if args.json:
         json.dump(stats, sys.stdout, ensure_ascii=False, indent=2, default=str)
         print()
         return 0
     totals = stats["totals"]
-    print("Atlas" + (" — DONNÉES DE DÉMONSTRATION / demonstration data" if stats["demo"] else ""))
+    print("Atlas" + (" — DONNÉES DE DÉMONSTRATION inventées mêlées aux sources réelles / invented "
+                     "demonstration records beside real sources: see Sources below" if stats["demo"] else ""))
     for key, value in totals.items():  # type: ignore[union-attr]
         print(f"  {key:22} {value:>8}")
+    _print_table("Sources (distinct partnerships and projects of each)",
+                 [{"origin": r["origin"], "source": str(r["source"])[:70], "date": r["source_date"],
+                   "licence": r["licence"], "partnerships": r["n_partnerships"], "projects": r["n_projects"]}
+                  for r in stats["sources"]], 20)  # type: ignore[union-attr]
     _print_table("Authorities by level", stats["level"], 20)  # type: ignore[arg-type]
     _print_table("Partner countries", stats["country"], args.limit)  # type: ignore[arg-type]
     _print_table("Projects by theme", stats["theme"], 40)  # type: ignore[arg-type]
@@ -171,10 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     default_db = str(config.default_db_path())
 
-    p = sub.add_parser("init", help="build the database (reference data + demonstration atlas)")
+    p = sub.add_parser("init", help="build the database (reference data, real twinnings, demonstration records)")
     p.add_argument("--db", default=default_db, help=f"database file (default: {default_db})")
+    p.add_argument("--real", action=argparse.BooleanOptionalAction, default=True,
+                   help="import the shipped real twinnings (Wikidata, CC0, 2017) (default: yes)")
     p.add_argument("--demo", action=argparse.BooleanOptionalAction, default=True,
-                   help="include the demonstration atlas (default: yes)")
+                   help="add invented demonstration records, labelled as such: cooperation agreements and "
+                        "projects, and twinnings only with --no-real (default: yes)")
     p.add_argument("--seed", type=int, default=config.number("seed"), help="seed of the demonstration data")
     p.add_argument("--force", action="store_true", help="rebuild even if the file exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -36,6 +36,7 @@ FILTER_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--funding", "funding", "funding instrument, e.g. oudin_santini"),
     ("--status", "status", "en_cours, termine, en_projet, suspendu"),
     ("--authority", "authorities", "French authority id, e.g. commune:31555"),
+    ("--source", "sources", "real (imported from a source) or demo (invented demonstration records)"),
 )
 
 

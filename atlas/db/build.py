@@ -107,11 +107,13 @@ def atomic_database(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool = False,
                    progress: Progress | None = None,
-                   extra_steps: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> dict[str, float]:
+                   extra_steps: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                   twinnings: bool = True) -> dict[str, float]:
     """Build a new atlas database at ``path``; returns timings and counts.
 
     Refuses to overwrite an existing file unless ``force`` is true. ``extra_steps`` runs on the
-    new database before it is swapped in (the CLI precomputes the importer's gazetteer keys).
+    new database before it is swapped in (the default atlas imports the real twinnings there:
+    atlas.ingest.defaults). ``twinnings=False``: the demonstration invents no twinning.
     """
     from atlas.reference.gazetteer import load_gazetteer
 
@@ -134,12 +136,15 @@ def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool 
 
             ref = {name: loaders.read_table(name)
                    for name in ("communes", "epci", "departements", "regions", "admin1", "countries_all")}
-            frames = generate_demo(ref, gazetteer, seed=seed, progress=lambda m: say(f"demo: {m}"))
+            frames = generate_demo(ref, gazetteer, seed=seed, progress=lambda m: say(f"demo: {m}"),
+                                   twinnings=twinnings)
             say("demo: inserting rows")
             con.execute(
-                "INSERT INTO import_batches (id, file_name, format, imported_at, rows_read, n_links, n_projects, is_demo)"
-                " VALUES (?, NULL, 'demo', now(), NULL, ?, ?, true)",
-                [DEMO_BATCH, len(frames["partnerships"]), len(frames["projects"])])
+                "INSERT INTO import_batches (id, file_name, format, imported_at, rows_read, n_links, n_projects, is_demo,"
+                " source, source_date, licence) VALUES (?, NULL, 'demo', now(), NULL, ?, ?, true, ?, ?, ?)",
+                [DEMO_BATCH, len(frames["partnerships"]), len(frames["projects"]),
+                 f"Données inventées pour la démonstration (atlas.demo, graine {seed})",
+                 datetime.now(timezone.utc).date().isoformat(), "—"])
             insert_frames(con, frames)
             meta["demo"] = "true"
             meta["demo_seed"] = str(seed)

@@ -25,7 +25,7 @@ MEMO_LIMIT = 128
 T = TypeVar("T")
 
 #: Schema version written in meta by the builder; readers refuse other versions.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def check_database_file(path: Path) -> None:

@@ -46,7 +46,7 @@ def _arrow(db: ReadOnlyDatabase, query: str, params: dict[str, Any]) -> pa.Table
 
 def link_level(filters: Filters, category: str | None = None) -> bool:
     """True when the selection is made of whole links (no project-level filter or colour)."""
-    project_level = ("themes", "sdgs", "funding", "kinds", "status")
+    project_level = ("themes", "sdgs", "funding", "kinds", "status", "sources")
     return (not any(getattr(filters, f) for f in project_level) and filters.years is None
             and category in (None, "zone"))
 

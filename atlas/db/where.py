@@ -16,7 +16,7 @@ from atlas.models import Filters
 _LIST_FILTERS = (("themes", "themes", "VARCHAR"), ("sdgs", "sdgs", "INTEGER"), ("funding", "funding", "VARCHAR"))
 _SCALAR_FILTERS = (("countries", "country_iso2"), ("zones", "zone"), ("regions", "fr_region"),
                    ("departements", "fr_departement"), ("levels", "fr_level"), ("kinds", "kind"),
-                   ("status", "status"), ("authorities", "fr_id"))
+                   ("status", "status"), ("authorities", "fr_id"), ("sources", "origin"))
 
 
 def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
@@ -42,4 +42,4 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 
 
 #: Filters that only look at a link's two ends: they select whole links (link_rollup can answer).
-LINK_FIELDS = frozenset(f for f, _c in _SCALAR_FILTERS)
+LINK_FIELDS = frozenset(f for f, _c in _SCALAR_FILTERS if f != "sources")

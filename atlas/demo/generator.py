@@ -107,8 +107,9 @@ class DemoGenerator:
     """Builds :class:`DemoTables` from reference tables and the gazetteer."""
 
     def __init__(self, ref: dict[str, pd.DataFrame], gazetteer: pd.DataFrame, seed: int = 2016,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, twinnings: bool = True) -> None:
         self.ref = ref
+        self.twinnings = twinnings
         self.rng = random.Random(seed)
         self.places = _PlacePool(gazetteer, self.rng)
         self.t = DemoTables()
@@ -305,7 +306,7 @@ class DemoGenerator:
 
         self.progress("twinnings")
         twin_links: list[tuple[str, str, int, str]] = []
-        for c, cid in zip(commune_rows, commune_ids):
+        for c, cid in zip(commune_rows if self.twinnings else [], commune_ids):
             # Big cities have many twinnings (Toulouse, Lyon: about ten), villages one.
             mean = 0.8 + (max(c.population, 100) / 4000) ** 0.45
             n = max(1, min(15, round(mean * (0.6 + 0.8 * rng.random()))))
@@ -351,8 +352,10 @@ class DemoGenerator:
         for fr_id, partner_id, since, sid in coop_links:
             for _ in range(rng.choices((1, 2, 3, 4, 5, 6), weights=(10, 18, 22, 20, 15, 10), k=1)[0]):
                 year = rng.randint(max(since, 2005), CURRENT_YEAR)
-                kind = rng.choices(("cooperation_decentralisee", "soutien_acteurs", "economique", "ecsi", "reseaux"),
-                                   weights=(78, 9, 6, 4, 3), k=1)[0]
+                # without invented twinnings, youth mobility comes with the cooperation agreements
+                kind = rng.choices(("cooperation_decentralisee", "soutien_acteurs", "economique", "ecsi", "reseaux",
+                                    "mobilite_jeunes"),
+                                   weights=(78, 9, 6, 4, 3, 0 if self.twinnings else 8), k=1)[0]
                 fr_ids, partner_ids = [fr_id], [partner_id]
                 if rng.random() < 0.06:  # multilateral: another French authority joins
                     fr_ids.append(rng.choice(dep_ids if fr_id.startswith("commune") else commune_ids))
@@ -391,6 +394,6 @@ class DemoGenerator:
 
 
 def generate_demo(ref: dict[str, pd.DataFrame], gazetteer: pd.DataFrame, seed: int = 2016,
-                  progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
-    """Generate the demonstration tables (deterministic for a given seed and reference data)."""
-    return DemoGenerator(ref, gazetteer, seed=seed, progress=progress).generate().frames()
+                  progress: Callable[[str], None] | None = None, twinnings: bool = True) -> dict[str, pd.DataFrame]:
+    """The demonstration tables (deterministic for a seed); ``twinnings=False``: none invented."""
+    return DemoGenerator(ref, gazetteer, seed=seed, progress=progress, twinnings=twinnings).generate().frames()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,16 @@ import duckdb
 from atlas.db.build import refresh_derived
 from atlas.errors import AtlasError
 from atlas.ingest.load import atomic_write, read_only, table_exists
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the records of a batch come from: shown with every record of the batch."""
+
+    source: str  # who published the data, in words
+    source_date: str | None = None  # ISO date of the source's snapshot (default: the import day)
+    licence: str | None = None
+    url: str | None = None
 
 
 class BatchNotFoundError(AtlasError):
@@ -41,12 +52,18 @@ def storable(text: str | None) -> str | None:
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, file_name: str | None, file_hash: str | None,
-                 fmt: str, rows_read: int, n_links: int, n_projects: int, report_json: str) -> None:
+                 fmt: str, rows_read: int, n_links: int, n_projects: int, report_json: str,
+                 provenance: Provenance | None = None) -> None:
+    """Store the batch record. Without ``provenance`` the source is the imported file itself."""
     file_name, report_json = storable(file_name), storable(report_json) or ""
+    prov = provenance or Provenance(source=f"Import du fichier {file_name}" if file_name else "Import")
     con.execute(
         "INSERT INTO import_batches (id, file_name, file_hash, format, imported_at, rows_read, n_links, n_projects,"
-        " is_demo, report) VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, false, ?)",
-        [batch_id, file_name, file_hash, fmt, rows_read, n_links, n_projects, report_json])
+        " is_demo, report, source, source_date, licence, source_url)"
+        " VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, false, ?, ?, ?, ?, ?)",
+        [batch_id, file_name, file_hash, fmt, rows_read, n_links, n_projects, report_json,
+         storable(prov.source), prov.source_date or dt.date.today().isoformat(), storable(prov.licence),
+         storable(prov.url)])
 
 
 def previous_imports(con: duckdb.DuckDBPyConnection, file_hash: str) -> list[str]:
@@ -59,13 +76,15 @@ def list_batches(db: str | Path) -> list[dict[str, Any]]:
     with read_only(db) as con:
         rows = con.execute(
             """SELECT b.id, b.file_name, b.format, b.imported_at, b.rows_read, b.n_links, b.n_projects, b.is_demo,
-                      (SELECT count(*) FROM authorities a WHERE a.batch_id = b.id) AS authorities
+                      (SELECT count(*) FROM authorities a WHERE a.batch_id = b.id) AS authorities,
+                      b.source, b.source_date, b.licence
                FROM import_batches b ORDER BY b.imported_at, b.id""").fetchall()
         queued: dict[str, int] = {}
         if table_exists(con, "review_queue"):
             queued = dict(con.execute("SELECT batch_id, count(*) FROM review_queue WHERE status = 'open' "
                                       "GROUP BY batch_id").fetchall())
-    keys = ("id", "file_name", "format", "imported_at", "rows_read", "n_links", "n_projects", "is_demo", "authorities")
+    keys = ("id", "file_name", "format", "imported_at", "rows_read", "n_links", "n_projects", "is_demo", "authorities",
+            "source", "source_date", "licence")
     return [{**dict(zip(keys, r)), "queued": queued.get(r[0], 0)} for r in rows]
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from atlas import config
 from atlas.db.build import refresh_derived
 from atlas.errors import ImportFileError
-from atlas.ingest.batches import new_batch_id, previous_imports, record_batch
+from atlas.ingest.batches import Provenance, new_batch_id, previous_imports, record_batch
 from atlas.ingest.countries import CountryResolver
 from atlas.ingest.formats import ParseOptions, parse_file
 from atlas.ingest.geocode import PartnerGeocoder, PartnerQuery, ensure_gazetteer_keys
@@ -271,8 +271,22 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
     return report
 
 
+def import_into(con: duckdb.DuckDBPyConnection, path: str | Path, provenance: Provenance,
+                progress: Progress | None = None) -> ImportReport:
+    """Import a file into an open database being built (no lock, no transaction of its own: the
+    caller's build is atomic), with its provenance. The default atlas imports its real source
+    files this way (atlas.ingest.defaults): the same matching as any user file."""
+    t0 = time.perf_counter()
+    raw = load_file(path)
+    report = ImportReport(file=raw.name, file_hash=raw.sha256, encoding=raw.encoding, dry_run=False)
+    _run(con, raw, "auto", Mapping(), None, False, report, progress or (lambda _s, _d, _t: None), write=True,
+         provenance=provenance)
+    report.seconds = round(time.perf_counter() - t0, 2)
+    return report
+
+
 def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: str | None, strict: bool,  # noqa: ANN001
-         report: ImportReport, say: Progress, write: bool) -> bool:
+         report: ImportReport, say: Progress, write: bool, provenance: Provenance | None = None) -> bool:
     """Parse, match and (when ``write``) store; True when something was written."""
     parsed = parse_file(raw, fmt, mapping, ParseOptions(CountryResolver(con), kind=kind))
     report.notes.extend(raw.notes[len(report.notes):])
@@ -313,7 +327,7 @@ def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: 
         return False
     report.batch_id = batch_id
     record_batch(con, batch_id, raw.name, raw.sha256, report.format, report.rows_read, plan.partnerships,
-                 plan.projects, report.to_json(limit=BATCH_REPORT_LIMIT))
+                 plan.projects, report.to_json(limit=BATCH_REPORT_LIMIT), provenance)
     refresh_derived(con)
     say("writing", 1, 1)
     return True

@@ -9,13 +9,16 @@ export of a view is that view.
 
 from __future__ import annotations
 
+from datetime import date
+
 import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
 
 from atlas import config
-from atlas.db import queries
+from atlas.db import provenance, queries
+from atlas.db.where import where_clause
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.errors import QueryError
 from atlas.geo import flows as fl
@@ -87,6 +90,8 @@ class Selection:
     title: str
     description: str
     demo: bool
+    #: the sources of the records shown, with their dates and licences (atlas.db.provenance)
+    source: str = ""
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -146,6 +151,17 @@ def default_title(db: ReadOnlyDatabase, filters: Filters, lang: str, view: str =
     return word("title.flows" if view == "flows" else "title.links", lang, scope=scope)
 
 
+def origins_of(db: ReadOnlyDatabase, filters: Filters) -> set[str]:
+    """Origins of the records a selection holds: 'real' (imported), 'demo' (invented)."""
+    where, params = where_clause(filters)
+    return {r[0] for r in db.rows(f"SELECT DISTINCT origin FROM link_facts {where}", params)}
+
+
+def source_of(db: ReadOnlyDatabase, origins: set[str], lang: str) -> str:
+    """The sources line of a selection: the sources of the records it holds, and today's date."""
+    return f"{provenance.source_line(db, origins or None, lang)} · {date.today().isoformat()}"
+
+
 def select(db: ReadOnlyDatabase, filters: Filters | None = None, options: MapOptions | None = None) -> Selection:
     """The view of ``filters`` shaped by ``options``: flows at the chosen (or automatic) levels,
     with the title and the words that describe it."""
@@ -158,7 +174,10 @@ def select(db: ReadOnlyDatabase, filters: Filters | None = None, options: MapOpt
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
     lang = options.language
+    # the map is marked as demonstration data only when it shows invented records
+    origins = origins_of(db, filters) if is_demo(db) else {"real"}
     resolved = dataclasses.replace(options, origin_level=result.origin_level, dest_level=result.dest_level)
     return Selection(filters=filters, options=resolved, result=result,
                      title=options.title or default_title(db, filters, lang, options.view),
-                     description=describe(db, filters, lang), demo=is_demo(db))
+                     description=describe(db, filters, lang), demo="demo" in origins,
+                     source=source_of(db, origins, lang))

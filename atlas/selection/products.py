@@ -71,7 +71,7 @@ def map_of(sel: Selection, height: str = "100%", titled: bool = True) -> tuple[f
     """
     opts = sel.options
     lang = opts.language
-    source = static.default_source(lang, sel.demo) if titled else None
+    source = sel.source if titled else None
     tiles = config.flag("tiles") if opts.tiles is None else opts.tiles
     if opts.view != "flows":
         m = build_choropleth(choropleth_values(sel), "country" if opts.view == "countries" else "departement",
@@ -114,11 +114,12 @@ def write_map(sel: Selection, path: Path) -> Path:
         fig = static.static_flow_map(sel.flows, title=sel.title, subtitle=sel.description, n_links=sel.n_links,
                                      origin_level=sel.origin_level, dest_level=sel.dest_level,
                                      magnitude=opts.magnitude, colour_by=opts.colour_by, max_flows=opts.arcs,
-                                     lang=lang, layout=opts.layout, projection=opts.projection, demo=sel.demo)
+                                     lang=lang, layout=opts.layout, projection=opts.projection, demo=sel.demo,
+                                     source=sel.source)
     else:
         fig = static.static_choropleth(choropleth_values(sel), "country" if opts.view == "countries" else "departement",
                                        title=sel.title, subtitle=sel.description, magnitude=opts.magnitude,
-                                       lang=lang, layout=opts.layout, demo=sel.demo)
+                                       lang=lang, layout=opts.layout, demo=sel.demo, source=sel.source)
     with writing(path):
         return static.save_figure(fig, path)
 
@@ -135,7 +136,7 @@ def export_data(db: ReadOnlyDatabase, filters: Filters | None, path: str | Path,
     lang = sel.options.language
     links = links_geodataframe(db, sel.filters) if kind != "flowmap" else None
     about = {"title": sel.title, "filters": sel.description,
-             "source": static.default_source(lang, sel.demo), "date": date.today().isoformat(),
+             "source": sel.source, "date": date.today().isoformat(),
              "links": str(sel.n_links),
              "flows": f"{sel.origin_level} → {sel.dest_level}, {sel.n_flows} flows"}
     try:

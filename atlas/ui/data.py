@@ -115,4 +115,11 @@ def is_demo(path: str, version: int) -> bool:
     return handle(path).is_demo
 
 
-__all__ = ["Filters", "choices", "db_path", "db_version", "handle", "is_demo", "links", "counts", "queries"]
+@st.cache_data(show_spinner=False, max_entries=8)
+def provenance(path: str, version: int) -> dict:
+    """Sources of the records and distinct counts by origin (atlas.db.provenance)."""
+    return handle(path).provenance()
+
+
+__all__ = ["Filters", "choices", "db_path", "db_version", "handle", "is_demo", "links", "counts", "provenance",
+           "queries"]

@@ -145,6 +145,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "projects": {"fr": "Projets", "en": "Projects"},
     "demo": {"fr": "Données de démonstration : collectivités et lieux réels, coopérations inventées.",
              "en": "Demonstration data: real authorities and places, invented partnerships."},
+    "provenance_real": {"fr": "**Réels** : {n} jumelages ({sources}).",
+                        "en": "**Real**: {n} twinnings ({sources})."},
+    "provenance_demo": {"fr": "**Inventés** pour la démonstration : {p} accords de coopération et {j} projets "
+                              "(thèmes, ODD, montants). Le filtre « Données » les masque.",
+                        "en": "**Invented** for the demonstration: {p} cooperation agreements and {j} projects "
+                              "(themes, SDGs, amounts). The “Data” filter hides them."},
+    "sources": {"fr": "Données", "en": "Data"},
+    "origin_real": {"fr": "Réelles (sources importées)", "en": "Real (imported sources)"},
+    "origin_demo": {"fr": "Inventées (démonstration)", "en": "Invented (demonstration)"},
+    "source_col": {"fr": "Source", "en": "Source"},
     "no_links": {"fr": "Aucun lien ne correspond à ces filtres.", "en": "No link matches these filters."},
     "map_caption": {"fr": "Flux {o} → {d} · {n} liens · {f} flux tracés",
                     "en": "Flows {o} → {d} · {n} links · {f} flows drawn"},

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from atlas.models import Filters
+from atlas.models import ORIGINS, Filters
 
 #: Query parameter name of each list field of Filters (comma-separated values in the URL).
 LIST_FIELDS = ("themes", "countries", "sdgs", "zones", "regions", "departements", "levels", "kinds",
-               "funding", "status", "authorities")
+               "funding", "status", "authorities", "sources")
 
 
 #: Longest value kept from one URL parameter, and most values per list: a URL is typed or
@@ -36,6 +36,8 @@ def filters_from_params(params: Mapping[str, str]) -> Filters:
         if name == "sdgs":
             sdgs = [small_int(v, 2) for v in values]
             kwargs[name] = [n for n in sdgs if n is not None and 1 <= n <= 17]
+        elif name == "sources":
+            kwargs[name] = [v for v in values if v in ORIGINS]
         else:
             kwargs[name] = values
     first, _, last = str(params.get("years") or "")[:MAX_PARAM_CHARS].partition("-")

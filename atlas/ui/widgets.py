@@ -117,6 +117,7 @@ def sidebar_filters(lang: str, path: str, version: int) -> Filters:
         sdgs = multi("sdgs", [s.number for s in SDGS], initial.sdgs,
                      lambda n: f"{n} · {SDG_BY_NUMBER[n].name_fr if fr else SDG_BY_NUMBER[n].name_en}", "f_sdgs")
         zones = multi("zones", list(ZONES), initial.zones, lambda z: z if fr else ZONE_LABELS_EN[z], "f_zones")
+        sources = multi("sources", ["real", "demo"], initial.sources, lambda o: t(f"origin_{o}", lang), "f_sources")
         with st.expander(t("more_filters", lang), expanded=bool(
                 initial.regions or initial.departements or initial.levels or initial.kinds
                 or initial.funding or initial.status)):
@@ -141,7 +142,25 @@ def sidebar_filters(lang: str, path: str, version: int) -> Filters:
     return Filters(themes=themes, countries=countries_sel, sdgs=sdgs, zones=zones, regions=regions,
                    departements=departements, levels=levels, kinds=kinds, funding=funding, status=status,
                    years=None if tuple(years) == (y0, y1) else tuple(years),
-                   authorities=initial.authorities)
+                   authorities=initial.authorities, sources=sources)
+
+
+def provenance_banner(lang: str, path: str, version: int) -> None:
+    """Which records are real and which invented, with distinct counts (atlas.db.provenance)."""
+    prov = data.provenance(path, version)
+    totals, sources = prov["totals"], prov["sources"]
+    real = sources[sources.origin == "real"]
+    lines = []
+    if totals["real"]["partnerships"]:
+        names = "; ".join(dict.fromkeys(
+            md_escape(f"{str(r.source).split(',')[0]}, {r.source_date or '?'}, {r.licence or '?'}")
+            for r in real.itertuples()))
+        lines.append(t("provenance_real", lang).format(n=fmt_int(totals["real"]["partnerships"]), sources=names))
+    if totals["demo"]["partnerships"] or totals["demo"]["projects"]:
+        lines.append(t("provenance_demo", lang).format(p=fmt_int(totals["demo"]["partnerships"]),
+                                                       j=fmt_int(totals["demo"]["projects"])))
+    if lines:
+        st.info("  \n".join(lines), icon="ℹ️")
 
 
 def metrics(figures: dict[str, int], lang: str,

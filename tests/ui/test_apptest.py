@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas.models import Filters
 from atlas.ui.i18n import t
+from atlas.ui.widgets import fmt_int
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,12 @@ def test_page_runs_with_demo_notice_and_metrics(app, atlas_handle):
     at = app.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [x.value for x in at.title] == [t("title", "fr")]
-    assert any(i.value == t("demo", "fr") for i in at.info)
+    # the banner says which records are real and which invented, with their distinct counts
+    totals = atlas_handle.provenance()["totals"]
+    banner = next(i.value for i in at.info if "Inventés" in i.value)
+    assert "**Réels** : " + fmt_int(totals["real"]["partnerships"]) + " jumelages (Wikidata" in banner
+    assert fmt_int(totals["demo"]["partnerships"]) + " accords de coopération et " + \
+        fmt_int(totals["demo"]["projects"]) + " projets" in banner
     labels = [m.label for m in at.metric]
     for key in ("links", "fr_authorities", "partners", "countries", "projects"):
         assert t(key, "fr") in labels
@@ -83,7 +89,7 @@ def test_english_switch_changes_the_title(app):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == t("title", "en") != t("title", "fr")
-    assert any(i.value == t("demo", "en") for i in at.info)
+    assert any("**Invented** for the demonstration" in i.value and "**Real**" in i.value for i in at.info)
     assert t("links", "en") in [m.label for m in at.metric]
 
 

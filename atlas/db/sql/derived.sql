@@ -21,14 +21,27 @@ SELECT pp.fr_id, pp.partner_id, pp.project_id, NULL::VARCHAR AS partnership_id,
        p.kind, p.year_start, p.year_end, p.status, p.budget_eur,
        coalesce(l.themes, []::VARCHAR[]) AS themes,
        coalesce(l.sdgs, []::INTEGER[]) AS sdgs,
-       coalesce(l.funding, []::VARCHAR[]) AS funding
+       coalesce(l.funding, []::VARCHAR[]) AS funding,
+       p.batch_id,
+       -- 'demo': invented demonstration records; 'real': everything imported from a source
+       CASE WHEN b.is_demo THEN 'demo' ELSE 'real' END AS origin,
+       -- the source in a few words, as tables and exports show it
+       CASE WHEN b.is_demo THEN 'Données inventées (démonstration)'
+            ELSE coalesce(split_part(b.source, ',', 1), b.file_name, b.id)
+                 || coalesce(' (' || left(b.source_date, 4) || coalesce(', ' || b.licence, '') || ')', '') END AS source
 FROM proj_pairs pp
 JOIN projects p ON p.id = pp.project_id
 JOIN proj_lists l ON l.project_id = pp.project_id
+LEFT JOIN import_batches b ON b.id = p.batch_id
 UNION ALL
 SELECT s.fr_id, s.partner_id, NULL::VARCHAR, s.id, s.kind, s.since, s.until, s.status, NULL::DOUBLE,
-       []::VARCHAR[], []::INTEGER[], []::VARCHAR[]
-FROM partnerships s;
+       []::VARCHAR[], []::INTEGER[], []::VARCHAR[],
+       s.batch_id, CASE WHEN b.is_demo THEN 'demo' ELSE 'real' END,
+       CASE WHEN b.is_demo THEN 'Données inventées (démonstration)'
+            ELSE coalesce(split_part(b.source, ',', 1), b.file_name, b.id)
+                 || coalesce(' (' || left(b.source_date, 4) || coalesce(', ' || b.licence, '') || ')', '') END
+FROM partnerships s
+LEFT JOIN import_batches b ON b.id = s.batch_id;
 
 -- Dense integer key of every authority, in id order: flow aggregation (atlas.geo.flows) works on
 -- these keys with numpy instead of hashing text ids, and since link_facts is sorted by
@@ -94,6 +107,8 @@ SELECT fr_id, partner_id,
        list_sort(list_distinct(flatten(list(funding)))) AS funding,
        min(year_start) AS first_year,
        max(coalesce(year_end, year_start)) AS last_year,
-       sum(budget_eur) AS budget_eur
+       sum(budget_eur) AS budget_eur,
+       list_sort(list_distinct(list(origin))) AS origins,
+       list_sort(list_distinct(list(source))) AS sources
 FROM link_facts
 GROUP BY fr_id, partner_id;

@@ -20,7 +20,9 @@ SELECT fr_id, partner_id,
        min(year_start) AS first_year,
        max(coalesce(year_end, year_start)) AS last_year,
        coalesce(sum(budget_eur), 0) AS budget_eur,
-       coalesce(sum(budget_share_eur), 0) AS amount_eur
+       coalesce(sum(budget_share_eur), 0) AS amount_eur,
+       list_sort(list_distinct(list(origin))) AS origins,
+       string_agg(DISTINCT source, ' ; ' ORDER BY source) AS source
 FROM link_facts
 {where}
 GROUP BY fr_id, partner_id

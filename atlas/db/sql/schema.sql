@@ -45,7 +45,13 @@ CREATE TABLE IF NOT EXISTS import_batches (
     n_links     INTEGER,
     n_projects  INTEGER,
     is_demo     BOOLEAN NOT NULL DEFAULT false,
-    report      JSON
+    report      JSON,
+    -- Provenance of what the batch brought (shown with every record it holds): who published
+    -- the data, the date of that publication, its licence and where it can be found.
+    source      VARCHAR,
+    source_date VARCHAR,              -- ISO date (or year) of the source's snapshot
+    licence     VARCHAR,
+    source_url  VARCHAR
 );
 
 -- Every authority that takes part in a partnership or a project, French or foreign.

@@ -29,8 +29,7 @@ def render() -> None:
         st.info(t("country_hint", lang))
         return
     widgets.sync_url(Filters(), {"country": iso2})
-    if data.is_demo(path, version):
-        st.info(t("demo", lang), icon="ℹ️")
+    widgets.provenance_banner(lang, path, version)
     filters = Filters(countries=[iso2])
     links = data.links(path, version, filters)
     counts = data.counts(path, version, filters)

@@ -36,6 +36,7 @@ def _links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[c].label_fr if fr else KIND_BY_CODE[c].label_en
                                                for c in v if c in KIND_BY_CODE) for v in links["kinds"]],
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in links["sdgs"]],
+        t("source_col", lang): links["source"],
     })
     return out
 
@@ -53,6 +54,7 @@ def _projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "Thèmes" if fr else "Themes": [widgets.theme_labels(v, lang) for v in projects["themes"]],
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in projects["sdgs"]],
         "Budget (€)": projects["budget_eur"],
+        t("source_col", lang): projects["source"],
     })
 
 
@@ -84,11 +86,9 @@ def render() -> None:
     version = data.db_version(path)
     filters = widgets.sidebar_filters(lang, path, version)
     widgets.sync_url(filters)
-    demo = data.is_demo(path, version)
 
     st.title(t("title", lang))
-    if demo:
-        st.info(t("demo", lang), icon="ℹ️")
+    widgets.provenance_banner(lang, path, version)
     # First-time visitors come for their own commune: one click away.
     st.page_link(nav.page("collectivite", lang), label=t("find_my_authority", lang), icon=":material/search:")
     links = data.links(path, version, filters)

@@ -66,6 +66,7 @@ def _partners_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         "Projets" if fr else "Projects": links["n_projects"],
         "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
                                                for k in v if k in KIND_BY_CODE) for v in links["kinds"]],
+        t("source_col", lang): links["source"],
     }).sort_values(["Depuis" if fr else "Since"], na_position="last")
 
 
@@ -126,8 +127,7 @@ def render() -> None:
     if authority.get("population") and not pd.isna(authority["population"]):
         facts.append(f"{widgets.fmt_int(authority['population'])} {t('inhabitants', lang)}")
     st.caption(" · ".join(facts))
-    if data.is_demo(path, version):
-        st.info(t("demo", lang), icon="ℹ️")
+    widgets.provenance_banner(lang, path, version)
 
     ids = [chosen]
     if authority["level"] in ("region", "departement", "epci"):
