@@ -24,8 +24,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-$(DB): | $(VENV)/.installed
-	$(BIN)/atlas init --db $(DB)
+# Rebuilt when its schema or its shipped sources change (a database of an older schema is refused
+# by the app with a message, so `make run` keeps it current).
+DB_INPUTS := atlas/db/sql/schema.sql atlas/db/sql/derived.sql $(wildcard atlas/data/sources/*/*.tsv)
+$(DB): $(DB_INPUTS) | $(VENV)/.installed
+	$(BIN)/atlas init --db $(DB) --force
 
 db: $(DB)
 
