@@ -8,6 +8,7 @@ and every word from :mod:`atlas.maps.words`.
 from __future__ import annotations
 
 import math
+from textwrap import wrap
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,14 @@ from pyproj import Transformer
 from atlas.geo import flows as fl
 from atlas.geo.arcs import great_circle_lines
 from atlas.maps import styles
-from atlas.maps.print_page import default_source, legend, page, plain_text
-from atlas.maps.print_projection import (FRANCE_CRS, OVERSEAS, WORLD_CRS, base_layers, choose_projection, frame,
-                                         insets, overseas_box_mask, overseas_mask, projection_note, scale_bar,
-                                         style_map_axes, transformer)
+from atlas.maps.print_labels import LABELS, label_places, names_note
+from atlas.maps.print_legend import Crowding, make_room, note_height, place, refit, rows
+from atlas.maps.print_legend import draw as draw_legend
+from atlas.maps.print_page import default_source, page, plain_text, subtitle_for
+from atlas.maps.print_projection import (FRANCE_CRS, OVERSEAS, PROJECTION_ALIASES, PROJECTION_CHOICES, WORLD_CRS,
+                                         base_layers, choose_projection, frame, graticule_lines, insets,
+                                         overseas_box_mask, overseas_mask, projection_note, scale_bar,
+                                         style_map_axes, transformer, world_outline)
 from atlas.maps.words import demo_mark, level_word, word
 
 #: Line widths (points) of the thinnest and the widest arc, radii of the smallest and largest circle.
@@ -72,8 +77,9 @@ def arrowheads(segs: list[np.ndarray], owner: list[int], arm: np.ndarray) -> lis
 
 
 def _draw_arcs(ax: Axes, drawn: pd.DataFrame, col: str, colour_by: str, vmax: float, tr: Transformer,
-               full: tuple[float, float, float, float], clamp: bool) -> dict:
-    """Arcs and arrowheads of the drawn flows (largest on top), the map framed on them; the palette."""
+               full: tuple[float, float, float, float], clamp: bool) -> tuple[dict, np.ndarray]:
+    """Arcs and arrowheads of the drawn flows (largest on top), the map framed on them; the palette
+    and the arcs' projected vertices."""
     drawn = drawn.sort_values(col, kind="stable", ignore_index=True)  # largest drawn last (on top)
     cats = drawn["category"].to_numpy(dtype=object) if colour_by != "zone" and "category" in drawn else \
         drawn["zone"].to_numpy(dtype=object)
@@ -93,7 +99,7 @@ def _draw_arcs(ax: Axes, drawn: pd.DataFrame, col: str, colour_by: str, vmax: fl
         ax.add_collection(LineCollection([h for _i, h in heads], colors=[colours[i] for i, _h in heads],
                                          linewidths=[max(0.5, widths[i] * 0.7) for i, _h in heads],
                                          alpha=min(1.0, alpha + 0.15), capstyle="round", joinstyle="round", zorder=4))
-    return palette
+    return palette, pts
 
 
 def _notes(lang: str, origin_level: str, dest_level: str, n_links: int | None, others: dict, overseas: bool,
@@ -119,18 +125,24 @@ def _notes(lang: str, origin_level: str, dest_level: str, n_links: int | None, o
 def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", source: str | None = None,
                     n_links: int | None = None, origin_level: str = "", dest_level: str = "",
                     magnitude: str = "links", colour_by: str = "zone", max_flows: int = 3000, lang: str = "fr",
-                    layout: str = "a4", projection: str = "auto", demo: bool = False) -> Figure:
-    """A print map of aggregated flows (atlas.geo.flows): arcs, proportional circles, legend."""
+                    layout: str = "a4", projection: str = "auto", demo: bool = False,
+                    labels: int = LABELS) -> Figure:
+    """A print map of aggregated flows (atlas.geo.flows): arcs, proportional circles, the ``labels``
+    largest places named, a legend in the map's emptiest corner."""
     source = source or default_source(lang, demo)
     col = fl.magnitude_column(magnitude)
-    view = choose_projection(flows) if projection == "auto" else projection
+    view = choose_projection(flows) if projection == "auto" else PROJECTION_ALIASES.get(projection, projection)
     if view not in ("world", "france"):
-        raise ValueError(f"projection must be 'auto', 'world' or 'france', got {projection!r}")
+        raise ValueError(f"projection must be one of {PROJECTION_CHOICES}, got {projection!r}")
     crs = WORLD_CRS if view == "world" else FRANCE_CRS
-    fig, ax, leg = page(layout, title, subtitle, source, projection_note(view, lang))
+    levels = word("links_and_levels", lang, links=styles.quantity(n_links, "links", lang),
+                  o=level_word(origin_level, lang), d=level_word(dest_level, lang)) \
+        if n_links is not None and origin_level and dest_level else ""
+    sub = subtitle_for(title, subtitle) or levels
+    fig, ax = page(layout, title, sub, source, projection_note(view, lang))
     style_map_axes(ax)
     tr = transformer(crs)
-    full = base_layers(ax, view, crs, tr)
+    full, land = base_layers(ax, view, crs, tr)
 
     drawn, others = fl.top_flows(flows, max_flows, magnitude) if len(flows) else (flows, {"n_flows": 0})
     totals = fl.location_totals(flows, magnitude)
@@ -142,27 +154,52 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         drawn = drawn[~overseas_mask(drawn["origin_lon"].to_numpy(float), drawn["origin_lat"].to_numpy(float))]
     vmax = float(drawn[col].max()) if len(drawn) else 0.0
     palette: dict = {}
+    vertices = np.empty((0, 2))
     if len(drawn):
-        palette = _draw_arcs(ax, drawn, col, colour_by, vmax, tr, full, clamp=view == "world")
+        palette, vertices = _draw_arcs(ax, drawn, col, colour_by, vmax, tr, full, clamp=view == "world")
     else:
         frame(ax, np.array([]), np.array([]), full)
+    if view == "world":
+        graticule_lines(ax, tr)
 
     # Proportional circles: every location's total, French origins in blue, partners in orange.
     tot_value = (totals["outgoing"] + totals["incoming"]).to_numpy(float) if len(totals) else np.array([])
     t_max = float(tot_value.max()) if tot_value.size else 0.0
 
-    def circles(target_ax: Axes, rows: pd.DataFrame, values: np.ndarray, to_map: Transformer) -> None:
+    def circles(target_ax: Axes, rows: pd.DataFrame, values: np.ndarray, to_map: Transformer) -> np.ndarray:
         if rows.empty:
-            return
+            return np.empty(0)
         x, y = to_map.transform(rows["lon"].to_numpy(float), rows["lat"].to_numpy(float))
         r = styles.radius_scale(values, t_max, *RADII)
         order = np.argsort(-values, kind="stable")
         fill = np.where(rows["side"].to_numpy() == "fr", styles.FR_FILL, styles.PARTNER_FILL)
         target_ax.scatter(x[order], y[order], s=(2 * r[order]) ** 2, c=fill[order], edgecolors="white",
                           linewidths=0.5, alpha=0.85, zorder=5)
+        return r
 
+    places = pd.DataFrame(columns=["name", "x", "y", "radius", "value", "side"])
     if len(totals):
-        circles(ax, totals, tot_value, tr)
+        radius = circles(ax, totals, tot_value, tr)
+        px, py = tr.transform(totals["lon"].to_numpy(float), totals["lat"].to_numpy(float))
+        places = pd.DataFrame({"name": totals["name"].to_numpy(object), "x": px, "y": py, "radius": radius,
+                               "value": tot_value, "side": totals["side"].to_numpy(object)})
+    style_map_axes(ax)  # geopandas labels the axes with the CRS's axis names: not on a map
+
+    in_subtitle = bool(levels) and sub == levels  # links and levels already said under the title
+    notes = _notes(lang, "" if in_subtitle else origin_level, dest_level, None if in_subtitle else n_links, others,
+                   bool(overseas_codes), demo)
+    # The names' line is sized for its longest wording before the names are placed (they must
+    # avoid the legend), then given its final words.
+    names_at = len(notes) - (1 if demo else 0)
+    if labels and len(places):
+        notes.insert(names_at, names_note(labels, labels + 1, len(places) + 1, magnitude, lang))
+    legend_rows = rows(word(f"colour_by.{colour_by}", lang), styles.legend_items(colour_by, palette, lang),
+                       _width_items(vmax, magnitude, lang), _circle_items(t_max, magnitude, lang), notes)
+    if view == "world" and ax.get_xlim()[1] - ax.get_xlim()[0] >= (full[2] - full[0]) * 0.99:
+        make_room(fig, ax, legend_rows, full[1])  # the whole world: the legend goes under it
+
+    crowd = Crowding(fig, ax, vertices, (places[["x", "y"]].to_numpy(float), places["radius"].to_numpy(float) / 72),
+                     land, world_outline(tr) if view == "world" else None)
     if overseas_codes:
         fr_vals = (fr_rows["outgoing"] + fr_rows["incoming"]).to_numpy(float)
 
@@ -170,16 +207,29 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
             m = overseas_box_mask(code, fr_rows["lon"], fr_rows["lat"]).to_numpy()
             circles(iax, fr_rows[m], fr_vals[m], itr)
 
-        insets(fig, ax, overseas_codes, draw)
+        insets(fig, ax, overseas_codes, draw, crowd)
+    box, cols = place(crowd, legend_rows)
+    crowd.block(box)
     if view == "france":
-        scale_bar(ax)
-    style_map_axes(ax)  # geopandas labels the axes with the CRS's axis names: not on a map
-
-    width_items = [(float(styles.width_scale(np.array([v]), vmax, *WIDTHS)[0]),
-                    word("flow_width", lang, label=styles.quantity(v, magnitude, lang)))
-                   for v in styles.nice_steps(vmax)] if vmax else []
-    circle_items = [(float(styles.radius_scale(np.array([v]), t_max, *RADII)[0]), styles.quantity(v, magnitude, lang))
-                    for v in styles.nice_steps(t_max)] if t_max else []
-    legend(leg, word(f"colour_by.{colour_by}", lang), styles.legend_items(colour_by, palette, lang), width_items,
-           circle_items, _notes(lang, origin_level, dest_level, n_links, others, bool(overseas_codes), demo))
+        scale_bar(ax, crowd)
+    if labels and len(places):
+        placed, tried = label_places(fig, ax, crowd, places, labels)
+        names_row = [r for r in legend_rows if r.kind == "note"][names_at]
+        names_row.lines = wrap(names_note(placed, tried, len(places), magnitude, lang), 46) or [""]
+        names_row.height = note_height(len(names_row.lines) if placed else 0)
+        box = refit(box, cols, crowd.map_box())
+    draw_legend(fig, box, cols)
     return fig
+
+
+def _width_items(vmax: float, magnitude: str, lang: str) -> list[tuple[float, str]]:
+    """Legend rows of line widths: (width in points, label) for a few round values."""
+    return [(float(styles.width_scale(np.array([v]), vmax, *WIDTHS)[0]),
+             word("flow_width", lang, label=styles.quantity(v, magnitude, lang)))
+            for v in styles.nice_steps(vmax)] if vmax else []
+
+
+def _circle_items(t_max: float, magnitude: str, lang: str) -> list[tuple[float, str]]:
+    """Legend rows of circles: (radius in points, label) for a few round values."""
+    return [(float(styles.radius_scale(np.array([v]), t_max, *RADII)[0]), styles.quantity(v, magnitude, lang))
+            for v in styles.nice_steps(t_max)] if t_max else []

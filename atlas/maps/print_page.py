@@ -1,4 +1,4 @@
-"""The page of a print map: figure, title and subtitle, legend column, source line, file output.
+"""The page of a print map: figure, title and subtitle, the map below them, source line, file output.
 
 Layouts are A4 landscape and 16:9 slides. Pages are bare matplotlib Figures (no pyplot: no global
 backend or figure registry is touched), and text stays data: builders run under
@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from atlas.maps.words import word
+from atlas.text import fold
 
 #: Page sizes in inches (landscape).
 LAYOUTS: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "16:9": (13.333, 7.5)}
@@ -57,62 +58,44 @@ def default_source(lang: str = "fr", demo: bool = False, when: date | None = Non
     return f"{base} · {when.isoformat()}"
 
 
-def page(layout: str, title: str, subtitle: str, source: str, projection_note: str) -> tuple[Figure, Axes, Axes]:
-    """A blank page: (figure, map axes, legend axes), with title, subtitle, source and projection."""
+def subtitle_for(title: str, subtitle: str) -> str:
+    """The subtitle without what the title already says ("Collectivités : Montélimar" under
+    "Coopérations internationales — Montélimar" says nothing new): parts are "label : value"
+    pieces joined by " · ", and a part whose value the title contains is left out."""
+    folded_title = fold(title)
+    kept = []
+    for part in (p.strip() for p in subtitle.split(" · ")):
+        value = part.split(":", 1)[1].strip() if ":" in part else part
+        if part and not (fold(value) and fold(value) in folded_title):
+            kept.append(part)
+    return " · ".join(kept)
+
+
+def page(layout: str, title: str, subtitle: str, source: str, projection_note: str) -> tuple[Figure, Axes]:
+    """A blank page: (figure, map axes), with title, subtitle, source and projection note.
+
+    The map takes the whole page below the title, edge to edge; the legend is laid over it in its
+    emptiest corner (:mod:`atlas.maps.print_legend`).
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {sorted(LAYOUTS)}, got {layout!r}")
     w, h = LAYOUTS[layout]
     # A bare Figure, not pyplot: no global backend or figure registry is touched.
     fig = Figure(figsize=(w, h))
+    FigureCanvasAgg(fig)  # a renderer, so labels can be measured before the file is written
     fig.patch.set_facecolor("white")
-    top = 1 - 0.9 / h  # room for title and subtitle
-    bottom = 0.45 / h
-    legend_w = 2.9 / w
-    ax = fig.add_axes((0.3 / w, bottom, 1 - legend_w - 0.45 / w, top - bottom - 0.05))
-    leg = fig.add_axes((1 - legend_w, bottom, legend_w - 0.15 / w, top - bottom - 0.05))
-    leg.set_axis_off()
     fig.text(0.3 / w, 1 - 0.32 / h, shorten(as_text(title), 110, placeholder="…"), fontsize=17, fontweight="bold",
              family=FONT, va="center", color="#111827")
     sub = "\n".join(wrap(as_text(subtitle), 150)[:2])
-    fig.text(0.3 / w, 1 - 0.62 / h, sub, fontsize=9.5, family=FONT, va="center", color="#4b5563")
-    fig.text(0.3 / w, 0.2 / h, as_text(source), fontsize=8, family=FONT, color="#4b5563", va="center")
-    fig.text(1 - 0.2 / w, 0.2 / h, projection_note, fontsize=7.5, family=FONT, color="#6b7280", ha="right",
+    if sub:
+        fig.text(0.3 / w, 1 - 0.62 / h, sub, fontsize=9.5, family=FONT, va="center", color="#4b5563")
+    top = h - (0.82 + 0.16 * sub.count("\n") if sub else 0.58)
+    bottom = 0.36
+    ax = fig.add_axes((0.3 / w, bottom / h, 1 - 0.6 / w, (top - bottom) / h))
+    fig.text(0.3 / w, 0.18 / h, as_text(source), fontsize=8, family=FONT, color="#4b5563", va="center")
+    fig.text(1 - 0.3 / w, 0.18 / h, projection_note, fontsize=7.5, family=FONT, color="#6b7280", ha="right",
              va="center")
-    return fig, ax, leg
-
-
-def legend(leg: Axes, title: str, items: list[tuple[str, str]], widths: list[tuple[float, str]],
-           circles: list[tuple[float, str]], notes: list[str]) -> None:
-    """Draw the legend column in axes coordinates (top to bottom): colours, widths, circles, notes."""
-    y = 0.98
-    leg.text(0.0, y, as_text(title), fontsize=10, fontweight="bold", family=FONT, va="top", transform=leg.transAxes)
-    y -= 0.045
-    for colour, label in items:
-        leg.add_line(Line2D([0.0, 0.09], [y - 0.008, y - 0.008], color=colour, lw=3.2, solid_capstyle="round",
-                            transform=leg.transAxes))
-        lines = wrap(as_text(label), 38)[:2]
-        leg.text(0.12, y, "\n".join(lines), fontsize=7.8, family=FONT, va="top", transform=leg.transAxes)
-        y -= 0.034 * len(lines) + 0.006
-    if widths:
-        y -= 0.015
-        for w, label in widths:
-            leg.add_line(Line2D([0.0, 0.09], [y - 0.008, y - 0.008], color="#4b5563", lw=w, solid_capstyle="butt",
-                                transform=leg.transAxes))
-            leg.text(0.12, y, as_text(label), fontsize=7.8, family=FONT, va="top", transform=leg.transAxes)
-            y -= 0.036
-    if circles:
-        y -= 0.015
-        for r, label in circles:
-            leg.scatter([0.045], [y - 0.01], s=(2 * r) ** 2, facecolor="none", edgecolor="#374151", lw=0.8,
-                        transform=leg.transAxes, clip_on=False)
-            leg.text(0.12, y, as_text(label), fontsize=7.8, family=FONT, va="top", transform=leg.transAxes)
-            y -= max(0.036, 2 * r / (leg.bbox.height / leg.figure.dpi * 72) + 0.012)
-    y -= 0.01
-    for note in notes:
-        lines = wrap(as_text(note), 44)
-        leg.text(0.0, y, "\n".join(lines), fontsize=7.2, family=FONT, va="top", color="#4b5563",
-                 transform=leg.transAxes)
-        y -= 0.028 * len(lines) + 0.01
+    return fig, ax
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:

@@ -14,19 +14,24 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 from pyproj import Transformer
 
 from atlas.maps import styles
+from atlas.maps.print_legend import Crowding
 from atlas.maps.print_page import FONT
 from atlas.maps.words import word
 from atlas.reference import loaders
 
 WORLD_CRS = "EPSG:8857"  # Equal Earth
 FRANCE_CRS = "EPSG:2154"  # Lambert-93
+#: Vertical extent of the world view (Equal Earth metres): from about 56° S (no Antarctica) to 84° N.
+WORLD_Y = (-6.3e6, 8.4e6)
 #: Frame of the France view, lon/lat: metropolitan France and its neighbours.
 EUROPE_BOX = (-11.0, 35.5, 24.0, 58.5)
 #: Overseas départements: INSEE code → (name, local projected CRS, lon/lat box).
@@ -39,6 +44,10 @@ OVERSEAS: dict[str, tuple[str, str, tuple[float, float, float, float]]] = {
 }
 #: The projection of each view, as the page's corner note names it.
 PROJECTION_NAMES = {"world": "Equal Earth (EPSG:8857)", "france": "Lambert-93 (EPSG:2154)"}
+#: Other names of the two projections (``atlas map --projection equal-earth``).
+PROJECTION_ALIASES = {"equal-earth": "world", "lambert-93": "france"}
+#: Every value a print map's ``projection`` accepts: "auto" picks by the extent of the flows.
+PROJECTION_CHOICES = ("auto", "world", "france", *PROJECTION_ALIASES)
 
 
 def projection_note(projection: str, lang: str) -> str:
@@ -95,24 +104,18 @@ def countries(crs: str, clip: tuple[float, float, float, float] | None = None) -
     return gdf.to_crs(crs)
 
 
+#: Graticule lines: a shade darker than the sea, under the land. White lines read as seams: a
+#: lone white 0° meridian on a regional crop looked like a cut across England, France and Spain.
+GRATICULE = "#c4d4e2"
+
+
 def graticule(ax: Axes, tr: Transformer) -> None:
-    """Meridians and parallels every 30°, on the sea-coloured shape of the Equal Earth world."""
-    segs = []
-    for lon in range(-180, 181, 30):
-        lat = np.linspace(-85, 85, 60)
-        x, y = tr.transform(np.full(lat.shape, float(lon)), lat)
-        segs.append(np.column_stack([x, y]))
-    for lat in range(-60, 61, 30):
-        lon = np.linspace(-180, 180, 120)
-        x, y = tr.transform(lon, np.full(lon.shape, float(lat)))
-        segs.append(np.column_stack([x, y]))
-    ax.add_collection(LineCollection(segs, colors="#ffffff", linewidths=0.5, alpha=0.9, zorder=1))
+    """The Equal Earth world as a sea-coloured shape on a white page, with its outline.
+
+    The meridians and parallels come later (:func:`graticule_lines`), once the frame is known.
+    """
     ax._atlas_world = True  # type: ignore[attr-defined]  # keep the white page when restyled
-    # The Equal Earth world as a sea-coloured shape on a white page, with its outline.
-    lat = np.linspace(-90, 90, 100)
-    xl, yl = tr.transform(np.full(lat.shape, -180.0), lat)
-    xr, yr = tr.transform(np.full(lat.shape, 180.0), lat[::-1])
-    xs, ys = np.concatenate([xl, xr, xl[:1]]), np.concatenate([yl, yr, yl[:1]])
+    xs, ys = np.asarray(world_outline(tr).exterior.coords).T
     ax.set_facecolor("white")
     ax.fill(xs, ys, color=styles.SEA, zorder=0, lw=0)
     ax.plot(xs, ys, color="#9ca3af", lw=0.6, zorder=1)
@@ -120,8 +123,57 @@ def graticule(ax: Axes, tr: Transformer) -> None:
         spine.set_visible(False)
 
 
-def scale_bar(ax: Axes, length_km: float | None = None) -> None:
-    """A two-tone scale bar at the bottom right (Lambert-93 view: metres)."""
+def world_outline(tr: Transformer) -> shapely.Polygon:
+    """The world drawn on a world map, in the projection of ``tr``: the Equal Earth shape cut at
+    :data:`WORLD_Y` (no Antarctica), so a frame taller than the world shows white page below it."""
+    lat = np.linspace(-90, 90, 100)
+    xl, yl = tr.transform(np.full(lat.shape, -180.0), lat)
+    xr, yr = tr.transform(np.full(lat.shape, 180.0), lat[::-1])
+    shape = shapely.Polygon(np.column_stack([np.concatenate([xl, xr]), np.concatenate([yl, yr])]))
+    return shapely.intersection(shape, shapely.box(-1e8, WORLD_Y[0], 1e8, WORLD_Y[1]))
+
+
+def graticule_step(ax: Axes, tr: Transformer) -> int:
+    """Degrees between graticule lines for the framed extent: 30 for the world, 10 or 5 closer in,
+    so a cropped map shows a graticule (several lines) rather than one stray line."""
+    world = tr.transform(180.0, 0.0)[0] - tr.transform(-180.0, 0.0)[0]
+    span = 360.0 * (ax.get_xlim()[1] - ax.get_xlim()[0]) / world
+    return 30 if span > 120 else 10 if span > 30 else 5
+
+
+def graticule_lines(ax: Axes, tr: Transformer, step: int | None = None) -> None:
+    """Meridians and parallels every ``step`` degrees (by default :func:`graticule_step`), under the land."""
+    step = step or graticule_step(ax, tr)
+    segs = []
+    for lon in range(-180, 181, step):
+        lat = np.linspace(-85, 85, 120)
+        x, y = tr.transform(np.full(lat.shape, float(lon)), lat)
+        segs.append(np.column_stack([x, y]))
+    for lat in range(-90 + step, 90, step):
+        if abs(lat) > 85:
+            continue
+        lon = np.linspace(-180, 180, 240)
+        x, y = tr.transform(lon, np.full(lon.shape, float(lat)))
+        segs.append(np.column_stack([x, y]))
+    lines = LineCollection(segs, colors=GRATICULE, linewidths=0.4, zorder=1)
+    ax.add_collection(lines, autolim=False)
+    if getattr(ax, "_atlas_world", False):  # the world view: lines stay on the world's shape
+        clip_to_world(ax, tr, lines)
+
+
+def clip_to_world(ax: Axes, tr: Transformer, *artists: Artist) -> None:
+    """Clip ``artists`` to the world's shape (:func:`world_outline`): nothing pokes out below it."""
+    outline = np.asarray(world_outline(tr).exterior.coords)
+    for artist in artists:
+        artist.set_clip_path(PathPatch(MplPath(outline), transform=ax.transData))
+
+
+def scale_bar(ax: Axes, crowd: Crowding | None = None, length_km: float | None = None) -> None:
+    """A two-tone scale bar (Lambert-93 view: metres) in the first free bottom corner, else a top one.
+
+    "Free" means clear of the legend, the insets and the names (``crowd``); the bar and its
+    labels always stay inside the map, never cut by its edge.
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     width_km = (x1 - x0) / 1000
@@ -129,15 +181,29 @@ def scale_bar(ax: Axes, length_km: float | None = None) -> None:
         raw = width_km / 5
         exp = 10 ** math.floor(math.log10(raw))
         length_km = max(m * exp for m in (1, 2, 5) if m * exp <= raw)
-    # Bottom right: the bottom left holds the overseas insets.
-    bx = x1 - (x1 - x0) * 0.04 - length_km * 1000
-    by = y0 + (y1 - y0) * 0.05
+    length = length_km * 1000
     h = (y1 - y0) * 0.008
-    half = length_km * 1000 / 2
+    label_h = (y1 - y0) * 0.035  # room for the "0" and "200 km" labels above the bar
+    pad_x, pad_y = (x1 - x0) * 0.03, (y1 - y0) * 0.035
+    spots = [(x1 - pad_x - length, y0 + pad_y), (x0 + pad_x, y0 + pad_y),
+             (x1 - pad_x - length, y1 - pad_y - label_h - h), (x0 + pad_x, y1 - pad_y - label_h - h)]
+    bx, by = spots[0]
+    for sx, sy in spots:
+        if crowd is None:
+            break
+        (ix0, iy0), (ix1, iy1) = crowd.to_inch.transform([(sx - length * 0.1, sy - h), (sx + length * 1.1,
+                                                                                         sy + h + label_h)])
+        box = (ix0 - 0.12, iy0, ix1 + 0.12, iy1)
+        if crowd.is_free(box):
+            bx, by = sx, sy
+            crowd.block(box)
+            break
+    half = length / 2
     ax.add_patch(Rectangle((bx, by), half, h, facecolor="#374151", edgecolor="#374151", lw=0.5, zorder=6))
     ax.add_patch(Rectangle((bx + half, by), half, h, facecolor="white", edgecolor="#374151", lw=0.5, zorder=6))
-    for xpos, label in ((bx, "0"), (bx + half * 2, f"{length_km:g} km")):
-        ax.text(xpos, by + h * 2.2, label, fontsize=7, ha="center", va="bottom", family=FONT, color="#374151", zorder=6)
+    for xpos, label in ((bx, "0"), (bx + length, f"{length_km:g} km")):
+        ax.text(xpos, by + h * 2.2, label, fontsize=7, ha="center", va="bottom", family=FONT, color="#374151",
+                zorder=6, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
 
 
 def frame(ax: Axes, xs: np.ndarray, ys: np.ndarray, full: tuple[float, float, float, float],
@@ -166,23 +232,32 @@ def frame(ax: Axes, xs: np.ndarray, ys: np.ndarray, full: tuple[float, float, fl
         w = fx1 - fx0
         h = w / aspect
         cx = (fx0 + fx1) / 2
-        cy = min(max(cy, fy0 + h / 2), fy1 - h / 2) if h < (fy1 - fy0) else (fy0 + fy1) / 2
+        # Taller than the world: the world keeps the top of the frame and the band left at the
+        # bottom is white page, where the legend goes (it then covers no land).
+        cy = min(max(cy, fy0 + h / 2), fy1 - h / 2) if h < (fy1 - fy0) else fy1 - h / 2
     ax.set_xlim(cx - w / 2, cx + w / 2)
     ax.set_ylim(cy - h / 2, cy + h / 2)
     ax.set_aspect("equal", adjustable="box")
 
 
 
-def insets(fig: Figure, ax: Axes, codes: list[str], draw: Callable[[Axes, str, Transformer], None]) -> None:
-    """Small frames for overseas départements along the bottom-left of the map (Lambert-93 view).
+def insets(fig: Figure, ax: Axes, codes: list[str], draw: Callable[[Axes, str, Transformer], None],
+           crowd: Crowding | None = None) -> list[tuple[float, float, float, float]]:
+    """Small square frames for overseas départements in a column up the left edge of the map, over
+    the Atlantic (Lambert-93 view); their boxes in figure inches (title included), blocked in
+    ``crowd`` when given.
 
     ``draw(inset_axes, code, transformer)`` adds the view's own layer to each frame.
     """
+    fw, fh = fig.get_size_inches()
     bbox = ax.get_position()
-    size = min(bbox.width, bbox.height) * 0.17
+    gap, title_h = 0.08, 0.16
+    side = min(0.9, (bbox.height * fh - gap) / 5 - gap - title_h)  # inches: five fit in the height
+    boxes = []
     for i, code in enumerate(codes):
         name, crs, box = OVERSEAS[code]
-        iax = fig.add_axes((bbox.x0 + 0.006 + i * (size + 0.006), bbox.y0 + 0.006, size, size * 1.05))
+        x0_in, y0_in = bbox.x0 * fw + gap, bbox.y1 * fh - (i + 1) * (side + gap + title_h)
+        iax = fig.add_axes((x0_in / fw, y0_in / fh, side / fw, side / fh), zorder=5)
         style_map_axes(iax)
         tr = transformer(crs)
         x0, y0 = tr.transform(box[0], box[1])
@@ -197,25 +272,33 @@ def insets(fig: Figure, ax: Axes, codes: list[str], draw: Callable[[Axes, str, T
         iax.set_aspect("equal", adjustable="box")
         style_map_axes(iax)
         iax.set_title(name, fontsize=6.5, family=FONT, pad=1.5, color="#374151")
+        boxes.append((x0_in - 0.03, y0_in - 0.03, x0_in + side + 0.03, y0_in + side + title_h))
+        if crowd is not None:
+            crowd.block(boxes[-1])
+    return boxes
 
 
-def base_layers(ax: Axes, view: str, crs: str, tr: Transformer) -> tuple[float, float, float, float]:
-    """Land (and the graticule, or the régions of France) under a flow map; the view's full extent."""
+def base_layers(ax: Axes, view: str, crs: str, tr: Transformer
+                ) -> tuple[tuple[float, float, float, float], np.ndarray]:
+    """Land (and the world's shape, or the régions of France) under a flow map: the view's full
+    extent and the land shapes (where the legend and names would hide something)."""
     if view == "world":
         graticule(ax, tr)
         land = countries(crs)
         # Equal Earth is widest at the equator; Antarctica (below 60° S) is left out.
-        full = (tr.transform(-180.0, 0.0)[0], -6.3e6, tr.transform(180.0, 0.0)[0], 8.4e6)
+        full = (tr.transform(-180.0, 0.0)[0], WORLD_Y[0], tr.transform(180.0, 0.0)[0], WORLD_Y[1])
     else:
         land = countries(crs, clip=(-30.0, 25.0, 50.0, 72.0))
         x0, y0 = tr.transform(EUROPE_BOX[0], EUROPE_BOX[1])
         x1, y1 = tr.transform(EUROPE_BOX[2], EUROPE_BOX[3])
         full = (x0, y0, x1, y1)
     land.plot(ax=ax, facecolor=styles.LAND, edgecolor=styles.LAND_EDGE, lw=0.35, zorder=2)
+    if view == "world":
+        clip_to_world(ax, tr, ax.collections[-1])
     if view == "france":
         regs = loaders.read_shapes("regions").to_crs(crs)
         regs.boundary.plot(ax=ax, color="#9aa1ab", lw=0.5, zorder=3)
-    return full
+    return full, land.geometry.to_numpy()
 
 
 def overseas_box_mask(code: str, lon: pd.Series, lat: pd.Series) -> pd.Series:

@@ -66,6 +66,14 @@ WORDS: dict[str, dict[str, str]] = {
     "others_in_circles": {"fr": "{n} petits flux non tracés ({links}), comptés dans les cercles",
                           "en": "{n} smaller flows not drawn ({links}), counted in the circles"},
     "overseas_insets": {"fr": "Outre-mer : voir les encadrés", "en": "Overseas: see the insets"},
+    # Names on print maps (atlas.maps.print_labels): which places carry their name.
+    "names_all": {"fr": "Noms : tous les lieux", "en": "Names: every place"},
+    "names_top": {"fr": "Noms : les {n} lieux {rank}", "en": "Names: the {n} places {rank}"},
+    "names_some": {"fr": "Noms : {n} des {k} lieux {rank} (les autres, trop serrés, sans nom)",
+                   "en": "Names: {n} of the {k} places {rank} (the others too crowded to name)"},
+    "names_rank.links": {"fr": "aux liens les plus nombreux", "en": "with the most links"},
+    "names_rank.projects": {"fr": "aux projets les plus nombreux", "en": "with the most projects"},
+    "names_rank.amount": {"fr": "aux budgets les plus élevés", "en": "with the largest budgets"},
     "per_departement": {"fr": "{unit} par département", "en": "{unit} per département"},
     "per_country": {"fr": "{unit} par pays", "en": "{unit} per country"},
     # ---- print pages -----------------------------------------------------------------------------
