@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from atlas.db.queries import search_authorities
 from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, assert_offline, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -48,17 +49,19 @@ def _options(page) -> list[str]:
 @pytest.mark.parametrize("query,level,name", OFFICIAL_FORMS, ids=[q for q, _l, _n in OFFICIAL_FORMS])
 def test_official_form_in_the_first_three_suggestions(server, page, atlas_handle, query, level, name):
     assert not atlas_handle.sql(f"SELECT 1 FROM {TABLES[level]} WHERE name = $n", {"n": name}).empty, name
+    # The first three names the search gives for the whole query: the list shown must be that one,
+    # not the list of a query still being typed.
+    top = search_authorities(atlas_handle.db, query, limit=30).head(3)
+    expected = top["name"].tolist()
     _type(page, server, query)
 
-    def found() -> list[str] | None:
+    def shown() -> list[str] | None:
         first = _options(page)[:3]
-        hit = [o for o in first if o.startswith(name) and f"· {LEVEL_WORDS[level]}" in o]
-        return first if hit else None
+        return first if len(first) == len(expected) and all(o.startswith(n) for o, n in zip(first, expected)) else None
 
-    first = wait(page, found, f"{name} ({level}) in the first three suggestions for {query!r}")
-    wait_idle(page)  # the last keystroke's search is over: the list is the whole query's
-    page.wait_for_timeout(500)
-    assert found(), (query, first, _options(page)[:3])
+    first = wait(page, shown, f"the suggestions {expected} for {query!r}")
+    hit = [o for o in first if o.startswith(name) and f"· {LEVEL_WORDS[level]}" in o]
+    assert hit, (query, first)
     assert_offline(page)
 
 
