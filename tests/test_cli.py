@@ -127,3 +127,26 @@ def test_no_command_is_a_usage_error(capsys):
         main([])
     assert exc.value.code == 2
     assert "usage: atlas" in capsys.readouterr().err
+
+
+def test_init_force_refuses_to_lose_the_users_imports(demo_db, tmp_path):
+    import hashlib
+    import shutil
+
+    db = tmp_path / "atlas.duckdb"
+    shutil.copy(demo_db, db)
+    # the default atlas alone (demonstration + shipped sources) holds nothing of the user's
+    from atlas.ingest.defaults import user_batches
+
+    assert user_batches(db) == []
+    src = tmp_path / "mine.csv"
+    src.write_text("city1,country1,city2,country2\nMontélimar,France,Zwickau,Germany\n", encoding="utf-8")
+    imported = run_cli("import", str(src), "--db", str(db), "--quiet")
+    assert imported.returncode == 0, imported.stderr
+    batches = user_batches(db)
+    assert len(batches) == 1
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = run_cli("init", "--db", str(db), "--force", "--quiet")
+    assert out.returncode == 2
+    assert batches[0] in out.stderr and "--discard-imports" in out.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before  # nothing rebuilt, nothing lost

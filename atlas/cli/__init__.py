@@ -42,6 +42,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         _err(f"{path} already exists: nothing to do (use --force to rebuild it)")
         return 0
+    if path.exists() and not args.discard_imports:
+        from atlas.ingest.defaults import user_batches
+
+        mine = user_batches(path)
+        if mine:
+            _err(f"{path} holds {len(mine)} import batch(es) of your own files ({', '.join(mine[:5])}"
+                 f"{', …' if len(mine) > 5 else ''}); a rebuild would lose them. Export or copy the file first, "
+                 "or pass --discard-imports to rebuild anyway")
+            return 2
     steps = [s for s in INIT_STEPS if (args.demo or not s.startswith("demo"))
              and (args.real or not s.startswith("real"))]
     bar = tqdm(total=len(steps), desc="atlas init", unit="step", file=sys.stderr,
@@ -184,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "projects, and twinnings only with --no-real (default: yes)")
     p.add_argument("--seed", type=int, default=config.number("seed"), help="seed of the demonstration data")
     p.add_argument("--force", action="store_true", help="rebuild even if the file exists")
+    p.add_argument("--discard-imports", action="store_true",
+                   help="with --force: rebuild even if the database holds imports of your own files (they are lost)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_init)
 

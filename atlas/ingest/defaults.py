@@ -61,6 +61,27 @@ def import_real_sources(con: duckdb.DuckDBPyConnection, say: Callable[[str], Non
     return reports
 
 
+def user_batches(path: Path) -> list[str]:
+    """Ids of the import batches of a database that came from users' files (neither the
+    demonstration nor a shipped real source): what a rebuild would lose. [] when unreadable."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        shipped = [src.provenance.source for src in REAL_SOURCES]
+        return [r[0] for r in con.execute(
+            "SELECT id FROM import_batches WHERE NOT is_demo AND (source IS NULL OR NOT list_contains(?, source))"
+            " ORDER BY imported_at", [shipped]).fetchall()]
+    except duckdb.Error:  # an older schema: batches without a source column
+        try:
+            return [r[0] for r in con.execute("SELECT id FROM import_batches WHERE NOT is_demo").fetchall()]
+        except duckdb.Error:
+            return []
+    finally:
+        con.close()
+
+
 def build_default_atlas(path: Path, *, demo: bool = True, real: bool = True, seed: int = 2016, force: bool = False,
                         progress: Callable[[str], None] | None = None) -> dict[str, float]:
     """Build the default atlas at ``path`` (atomically): reference data, the real twinnings
