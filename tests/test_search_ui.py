@@ -9,7 +9,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas.ui.pages.territory import no_result_message
+import pandas as pd
+
+from atlas.ui.pages.territory import _label, no_result_message
 
 TIMEOUT = 90
 
@@ -77,3 +79,14 @@ def test_no_result_message_only_after_a_search_that_found_nothing() -> None:
     assert "Essayez le nom de la commune seul" in said and "code INSEE" in said
     said = no_result_message(_state("zzz", []), "en")
     assert said is not None and said.startswith("No result for “zzz”") and "INSEE" in said
+
+
+def test_suggestions_name_the_level_and_the_departement() -> None:
+    def row(name, level, dep):
+        return pd.Series({"name": name, "level": level, "departement": dep})
+
+    assert _label(row("Nord", "departement", "59"), "fr") == "Nord (59) · Département"
+    assert _label(row("Saint-Denis", "commune", "974"), "fr") == "Saint-Denis (974) · Commune"
+    assert _label(row("CA du Pays de Gex", "epci", "01"), "en") == "CA du Pays de Gex (01) · Inter-municipality (EPCI)"
+    assert _label(row("Bretagne", "region", None), "fr") == "Bretagne · Région"
+    assert _label(row("Bretagne", "region", float("nan")), "fr") == "Bretagne · Région"

@@ -15,7 +15,10 @@ from atlas.ui.i18n import t
 
 def _label(row: pd.Series, lang: str) -> str:
     level = LEVEL_LABELS.get(row["level"], (row["level"], row["level"]))[0 if lang == "fr" else 1]
-    where = f" ({row['departement']})" if row["level"] in ("commune", "epci") and row["departement"] else ""
+    # the département code tells homonyms apart ("Saint-Denis (93)", "Saint-Denis (974)") and names
+    # a département by the number people know it by ("Nord (59)")
+    where = (f" ({row['departement']})" if row["level"] in ("commune", "epci", "departement")
+             and isinstance(row["departement"], str) and row["departement"] else "")
     return f"{row['name']}{where} · {level}"
 
 
