@@ -67,6 +67,14 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "kirghizstan": ("KG",), "kirghizistan": ("KG",), "ouzbekistan": ("UZ",), "tadjikistan": ("TJ",),
     "liban": ("LB",), "lebanon": ("LB",), "jordanie": ("JO",), "egypte": ("EG",), "maroc": ("MA",),
     "algerie": ("DZ",), "tunisie": ("TN",), "libye": ("LY",), "mauritanie": ("MR",), "etats federes de micronesie": ("FM",),
+    # names of the 1990s-2010s that Wikidata and Wikipedia exports still carry
+    "republic of macedonia": ("MK",), "former yugoslav republic of macedonia": ("MK",),
+    "republique de macedoine": ("MK",), "ex republique yougoslave de macedoine": ("MK",),
+    "palestinian national authority": ("PS",), "palestinian authority": ("PS",), "autorite palestinienne": ("PS",),
+    "palestinian territories": ("PS",), "state of palestine": ("PS",), "etat de palestine": ("PS",),
+    "kingdom of the netherlands": ("NL",), "republic of ireland": ("IE",), "republic of the congo": ("CG",),
+    "democratic republic of the congo": ("CD",), "people s republic of china": ("CN",),
+    "czech republic": ("CZ",), "republic of moldova": ("MD",), "the gambia": ("GM",), "gambie": ("GM",),
 }
 
 _SPLIT = re.compile(r"[,;/()|]| - ")

@@ -4,28 +4,41 @@ then a careful fuzzy match; anything else is queued with candidates."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 import duckdb
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from atlas.ingest.countries import CountryResolver
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.geocode.lookup import GazetteerLookup
-from atlas.ingest.geocode.query import PartnerQuery, admin_stripped
+from atlas.ingest.geocode.query import PartnerQuery, admin_stripped, name_variants
 from atlas.ingest.normalize import name_key
 from atlas.ingest.records import Entity, Resolution
 from atlas.text import fold
 
 #: A place this many times bigger than the next homonym is taken; below that, the analyst decides.
 POPULATION_DOMINANCE = 5.0
+#: A homonym whose population GeoNames does not know (0) is taken to be smaller than a place
+#: of this many inhabitants, not smaller than any (Friesenheim of 647 vs an unknown Friesenheim).
+UNKNOWN_POPULATION_BELOW = 50_000
 #: File coordinates this close (km) to a candidate choose it.
 NEAR_KM = 25.0
 #: File coordinates farther than this (km) from the match are flagged.
 FAR_KM = 50.0
 FUZZY_ACCEPT = 92.0
 FUZZY_GAP = 6.0
+
+
+def one_letter_apart(key: str, place: Entity) -> bool:
+    """The name differs from every name of the place by one letter added, dropped or changed:
+    as likely another town (Carrouge and Carouge, Gründau and Grünau, Wiblingen and Waiblingen)
+    as a typo, so a fuzzy match is not taken on its own."""
+    names = {name_key(place.name)}
+    return any(Levenshtein.distance(key, n) <= 1 for n in names if n)
 
 
 class PartnerGeocoder(GazetteerLookup):
@@ -92,12 +105,19 @@ class PartnerGeocoder(GazetteerLookup):
 
     def _search(self, todo: list[tuple[int, PartnerQuery, tuple[str, ...]]], out: list[Resolution | None]) -> None:
         con = self.con
-        # queries with no country are searched in every country, for candidates only
+        # Each query is searched under its name and under the other readings of it (name_variants:
+        # 'Lund Municipality' -> Lund); a reading is used only when the name itself finds nothing.
+        # Queries with no country are searched in every country, for candidates only.
+        subs: list[tuple[int, PartnerQuery]] = []  # (index in todo, query as read)
         rows = []
-        for i, q, codes in todo:
-            stripped = admin_stripped(q.name)
-            for cc in codes or ("*",):
-                rows.append((i, cc, q.name, stripped or q.name))
+        for t, (_i, q, codes) in enumerate(todo):
+            readings = [q] + ([dataclasses.replace(q, name=n, admin1=h or q.admin1) for n, h in name_variants(q.name)]
+                              if codes else [])
+            for rq in readings:
+                stripped = admin_stripped(rq.name)
+                for cc in codes or ("*",):
+                    rows.append((len(subs), cc, rq.name, stripped or rq.name))
+                subs.append((t, rq))
         qdf = pd.DataFrame(rows, columns=["qid", "cc", "name", "admin_name"])
         con.register("q_df", qdf)
         con.execute("CREATE OR REPLACE TEMP TABLE q_keys AS SELECT qid, cc, atlas_key(name) AS key, "
@@ -118,21 +138,39 @@ class PartnerGeocoder(GazetteerLookup):
         found_admin: dict[int, list[str]] = {}
         for qid, aid in admin:
             found_admin.setdefault(qid, []).append(aid)
-        lost = self._lost_characters([(i, q, codes) for i, q, codes in todo
-                                      if codes and i not in found_city and i not in found_admin])
+        # the reading used for each query: its name, else the first other reading that finds something
+        chosen: dict[int, int] = {}
+        for qid, (t, _rq) in enumerate(subs):
+            if t not in chosen or (chosen[t] not in found_city and chosen[t] not in found_admin
+                                   and (qid in found_city or qid in found_admin)):
+                chosen[t] = qid
+        unfound = [(chosen[t], q, codes) for t, (_i, q, codes) in enumerate(todo)
+                   if codes and chosen[t] not in found_city and chosen[t] not in found_admin]
+        lost = self._lost_characters(unfound)
         for qid, gid in lost:
             found_city.setdefault(qid, {})[gid] = False
         lost_qids = {qid for qid, _g in lost}
-        self._prepare_fuzzy([(q, codes) for i, q, codes in todo
-                             if codes and i not in found_city and i not in found_admin])
+        self._prepare_fuzzy([(q, codes) for qid, q, codes in unfound if qid not in lost_qids])
         places = self._places([g for d in found_city.values() for g in d]
                               + [g for hits in self._fuzzy_hits.values() for g in hits])
         admins = self._admin1s([a for lst in found_admin.values() for a in lst])
-        for i, q, codes in todo:
-            cands = [places[g] for g in found_city.get(i, {}) if g in places]
-            adm = [admins[a] for a in found_admin.get(i, []) if a in admins]
-            res = self._decide(q, codes, cands, adm)
-            if i in lost_qids and res.status == "matched" and res.entity is not None:
+        for t, (i, q, codes) in enumerate(todo):
+            qid = chosen[t]
+            rq = subs[qid][1]
+            cands = [places[g] for g in found_city.get(qid, {}) if g in places]
+            adm = [admins[a] for a in found_admin.get(qid, []) if a in admins]
+            if rq is not q and rq.admin1 and cands:
+                cands = self.within_hint(cands, rq.admin1)
+            res = self._decide(rq, codes, cands, adm)
+            res.key = self.decision_key(q.name, codes[0] if len(codes) == 1 else None, q.country)
+            if rq is not q and self._off_point(q, res):
+                # another reading of the name found a place, but not where the file puts it: the
+                # file means a place the gazetteer lacks ('Heidesheim am Rhein' is not Heidesheim)
+                res = self._no_name_match(q, codes, res.key)
+            if rq is not q and res.status == "matched" and res.entity is not None:
+                hint = f" in {rq.admin1}" if rq.admin1 and rq.admin1 != q.admin1 else ""
+                res.flags.insert(0, f"{q.name!r} read as {rq.name!r}{hint}")
+            if qid in lost_qids and res.status == "matched" and res.entity is not None:
                 res.method = "name (lost characters)"
                 res.flags.append(f"{q.name!r} has characters lost by its encoding; read as {res.entity.name!r}")
             if res.status != "matched" and res.key in self.decisions:
@@ -170,7 +208,9 @@ class PartnerGeocoder(GazetteerLookup):
         if len(cands) == 1:
             return self._checked(q, Resolution("matched", cands[0], "name", key=key))
         first, second = cands[0].population or 0, cands[1].population or 0
-        if first >= POPULATION_DOMINANCE * max(second, 1):
+        # GeoNames gives 0 for an unknown population: such a homonym may be as big as a town,
+        # not as a city
+        if first >= POPULATION_DOMINANCE * second if second > 0 else first >= UNKNOWN_POPULATION_BELOW:
             res = Resolution("matched", cands[0], "name+population", key=key,
                              flags=[f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2}: "
                                     f"the most populous was taken ({first:,} vs {second:,})"])
@@ -198,6 +238,14 @@ class PartnerGeocoder(GazetteerLookup):
         return res
 
 
+    @staticmethod
+    def _off_point(q: PartnerQuery, res: Resolution) -> bool:
+        """A match farther than NEAR_KM from the file's point (False without a point)."""
+        e = res.entity
+        if res.status != "matched" or e is None or e.lon is None or q.lon is None or q.lat is None:
+            return False
+        return haversine_km(q.lon, q.lat, e.lon, e.lat) > NEAR_KM
+
     def _no_name_match(self, q: PartnerQuery, codes: tuple[str, ...], key: str) -> Resolution:
         iso2 = codes[0] if len(codes) == 1 else None
         if q.lon is not None and q.lat is not None and iso2:
@@ -210,7 +258,8 @@ class PartnerGeocoder(GazetteerLookup):
             reason_coords = ""
         cands = self._fuzzy(q.name, codes)
         if iso2 and cands and cands[0][1] >= FUZZY_ACCEPT and len(name_key(q.name)) >= 5 and \
-                (len(cands) == 1 or cands[1][1] <= cands[0][1] - FUZZY_GAP):
+                (len(cands) == 1 or cands[1][1] <= cands[0][1] - FUZZY_GAP) and \
+                not one_letter_apart(name_key(q.name), cands[0][0]):
             ent, score = cands[0]
             return self._checked(q, Resolution("matched", ent, "fuzzy", key=key,
                                                flags=[f"{q.name!r} read as {ent.name!r} (similarity {score:.0f} %)"]))

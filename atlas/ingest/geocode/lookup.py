@@ -12,10 +12,14 @@ from rapidfuzz import fuzz, process
 from atlas.ingest.countries import CountryResolver
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.geocode.keys import install_key_macro
-from atlas.ingest.geocode.query import PartnerQuery
+from atlas.ingest.geocode.query import PartnerQuery, admin_stripped
 from atlas.ingest.normalize import name_key
 from atlas.ingest.records import Candidate, Entity
 from atlas.text import fold, fold_sql
+
+
+#: A hint that names a place keeps the candidates within this distance (km) of it.
+HINT_KM = 40.0
 
 
 class GazetteerLookup:
@@ -30,6 +34,8 @@ class GazetteerLookup:
         self._pools: dict[tuple[str, ...], tuple[list[str], list[int]]] = {}
         self._fuzzy_hits: dict[tuple[str, tuple[str, ...]], dict[int, float]] = {}
         self._place_cache: dict[int, Entity] = {}
+        self._admin1_keys: dict[tuple[str, str], set[str]] | None = None
+        self._admin1_polys: dict[str, Any] | None = None
 
     def _places(self, ids: list[int]) -> dict[int, Entity]:
         """Gazetteer places by id (cached: candidates come back across queries)."""
@@ -157,6 +163,64 @@ class GazetteerLookup:
         from shapely.geometry import Point
 
         return bool(shape[1].contains(Point(lon, lat)))
+
+    def within_hint(self, cands: list[Entity], hint: str) -> list[Entity]:
+        """The candidates a hint written with the name allows ('Colonna, Lazio', 'Munster, Lower
+        Saxony'): those inside the admin-1 area it names, or within HINT_KM of a place it names
+        (a city the place belongs to). When the hint names an area or a place, candidates outside
+        it are dropped (none may be left: the gazetteer lacks the place); a hint that names
+        neither (a river, 'Sauerland') leaves the candidates as they are."""
+        from shapely.geometry import Point
+
+        hkey = name_key(hint)
+        stripped = admin_stripped(hint)
+        keys = [hkey] + ([name_key(stripped)] if stripped else [])
+        out: list[Entity] = []
+        understood = False
+        for cc in dict.fromkeys(c.country_iso2 for c in cands):
+            mine = [c for c in cands if c.country_iso2 == cc]
+            areas = [self._admin1_shape(a) for a in self._admin1_ids(cc, keys)]
+            areas = [a for a in areas if a is not None]
+            if areas:
+                understood = True
+                out += [c for c in mine if c.lon is not None and any(a.contains(Point(c.lon, c.lat)) for a in areas)]
+                continue
+            places = self.con.execute(
+                "SELECT DISTINCT g.lon, g.lat FROM gazetteer_keys k JOIN gazetteer g USING (geonames_id) "
+                "WHERE k.cc = ? AND k.key = ?", [cc, hkey]).fetchall()
+            if places:
+                understood = True
+                out += [c for c in mine if c.lon is not None
+                        and any(haversine_km(c.lon, c.lat, lon, lat) <= HINT_KM for lon, lat in places)]
+        return out if understood else cands
+
+    def _admin1_ids(self, cc: str, keys: list[str]) -> list[str]:
+        if self._admin1_keys is None:
+            self._admin1_keys = {}
+            for aid, acc, *names in self.con.execute(
+                    "SELECT id, country_iso2, name, name_fr, name_en FROM ref_admin1").fetchall():
+                for n in names:
+                    if n:
+                        for k in {name_key(n), name_key(admin_stripped(n) or n)}:
+                            self._admin1_keys.setdefault((acc, k), set()).add(aid)
+        return sorted({a for k in keys for a in self._admin1_keys.get((cc, k), ())})
+
+    def _admin1_shape(self, aid: str) -> Any:
+        """The prepared polygon of an admin-1 area (buffered ~5 km), None without shapes."""
+        if self._admin1_polys is None:
+            from shapely.prepared import prep
+
+            from atlas.reference.loaders import reference_path
+
+            try:
+                import geopandas as gpd
+
+                gdf = gpd.read_parquet(reference_path("admin1_shapes"))
+                self._admin1_polys = {r.id: prep(r.geometry.buffer(0.05)) for r in gdf.itertuples()
+                                      if r.geometry is not None}
+            except Exception:  # noqa: BLE001 - the overview shapes are optional reference data
+                self._admin1_polys = {}
+        return self._admin1_polys.get(aid)
 
     def _cand(self, e: Entity, score: float = 100.0) -> Candidate:
         detail = (f"{e.level}, {self.countries.label(e.country_iso2)}"
