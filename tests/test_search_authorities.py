@@ -110,6 +110,26 @@ def test_codes_find_their_authority_first(db) -> None:
 def test_a_departement_in_brackets_picks_the_homonym(db) -> None:
     assert search_authorities(db, "Saint-Denis (93)")["id"].iloc[0] == "commune:93066"
     assert search_authorities(db, "Saint-Denis (974)")["id"].iloc[0] == "commune:97411"
+    assert search_authorities(db, "Saint-Denis 974")["id"].iloc[0] == "commune:97411"
+    assert search_authorities(db, "Mairie de Saint-Denis (La Réunion)")["id"].iloc[0].startswith("commune:")
+
+
+@pytest.mark.parametrize("query,wanted", [
+    ("CD59", "departement:59"), ("Département 2A", "departement:2A"), ("2a", "departement:2A"),
+    ("2A004", "commune:2A004"), ("Nord 59", "departement:59"), ("montelimar 26", "commune:26198"),
+    ("Région Sud", "region:93"), ("PACA", "region:93"), ("Collectivité de Corse", "region:94"),
+])
+def test_codes_and_abbreviations(db, query: str, wanted: str) -> None:
+    assert search_authorities(db, query)["id"].iloc[0] == wanted
+
+
+@pytest.mark.parametrize("query,name", [
+    ("Grand Lyon", "Métropole de Lyon"), ("Grand Toulouse", "Toulouse Métropole"),
+    ("Communauté urbaine de Bordeaux", "Bordeaux Métropole"), ("Marseille Provence Métropole",
+                                                               "Métropole d'Aix-Marseille-Provence"),
+])
+def test_former_and_familiar_names_of_metropoles(db, query: str, name: str) -> None:
+    assert search_authorities(db, query)["id"].iloc[0] == _id(db, "epci", name)
 
 
 def test_typing_slips_are_forgiven(db) -> None:

@@ -81,6 +81,20 @@ def test_the_table_of_old_regions_is_the_2016_map() -> None:
     assert len({old for old, _new in OLD_REGIONS.values()}) == 17  # old codes are distinct
 
 
+@pytest.mark.parametrize("query,departement,rest", [
+    ("Montélimar 26", "26", "montelimar"), ("Nord 59", "59", "nord"), ("Ajaccio 2A", "2A", "ajaccio"),
+    ("Département 59", None, "departement 59"), ("CD59", None, "cd 59"), ("59", None, "59"), ("26198", None, "26198"),
+])
+def test_a_trailing_departement_code_after_a_name_is_a_hint(query: str, departement: str | None, rest: str) -> None:
+    terms = parse(query)
+    assert (terms.departement, terms.query) == (departement, rest)
+
+
+def test_words_in_brackets_stay_out_of_the_core() -> None:
+    terms = parse("Mairie de Saint-Denis (La Réunion)")
+    assert terms.core == "saint denis" and terms.query == "mairie de saint denis (la reunion)"
+
+
 def test_a_departement_in_brackets_is_a_filter_hint() -> None:
     assert parse("Saint-Denis (93)").departement == "93"
     assert parse("Saint-Denis (974)").departement == "974"

@@ -156,6 +156,10 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
     cur = con.cursor()  # one cursor per call: Streamlit searches from several threads
     try:
         found = cur.execute(sql("authority_search"), params).df()
+        if found.empty and terms.core.startswith("grand ") and len(terms.core) > 8:
+            # "Grand Lyon", "Grand Toulouse": former or familiar names of the EPCI of a city
+            found = cur.execute(sql("authority_search"), {**params, "core": terms.core[6:],
+                                                          "levels": list(terms.levels or ("epci",))}).df()
     finally:
         cur.close()
     if terms.only_words:  # "Région", "Conseil départ…": that level's authorities, after the names it begins

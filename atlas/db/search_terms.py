@@ -39,8 +39,8 @@ INSTITUTION_WORDS: dict[str, tuple[str, ...]] = {
                     ("region",)),
     **dict.fromkeys(("conseil departemental", "conseil general", "departement", "dept", "dpt", "cd", "cg",
                      "hotel du departement"), ("departement",)),
-    **dict.fromkeys(("ville", "mairie", "commune", "municipalite", "hotel de ville", "conseil municipal"),
-                    ("commune",)),
+    **dict.fromkeys(("ville", "mairie", "commune", "commune nouvelle", "municipalite", "hotel de ville",
+                     "conseil municipal"), ("commune",)),
     # Collectivités à statut particulier: Corse (a région here), Guyane and Martinique (région and
     # département), the Collectivité européenne d'Alsace (two départements).
     **dict.fromkeys(("collectivite territoriale", "collectivite europeenne", "collectivite"),
@@ -64,7 +64,8 @@ ARTICLES = ("de la", "de l", "du", "des", "de", "d", "l", "la", "le", "les", "au
 MAX_QUERY = 200
 
 #: Short names of régions that people use.
-REGION_ABBREVIATIONS: dict[str, str] = {"paca": "93", "idf": "11", "aura": "84", "bfc": "27", "hdf": "32"}
+REGION_ABBREVIATIONS: dict[str, str] = {"paca": "93", "idf": "11", "aura": "84", "bfc": "27", "hdf": "32",
+                                         "sud": "93"}  # "Région Sud": PACA's name in its own communication
 
 _ALL_WORDS: dict[str, tuple[str, ...]] = {**INSTITUTION_WORDS, **dict.fromkeys(EPCI_WORDS, ("epci",))}
 
@@ -81,6 +82,9 @@ _INSTITUTION_RE = re.compile(rf"^((?:{_alternation(_ALL_WORDS)}) )+")
 _EPCI_SUFFIX_RE = re.compile(rf"(?: (?:{_alternation(EPCI_WORDS)}))+$")
 _LEADING_ARTICLE_RE = re.compile(rf"^{_ARTICLE}")
 _DEPARTEMENT_RE = re.compile(r"\(\s*(\d{2,3}|2a|2b)\s*\)")
+_TRAILING_CODE_RE = re.compile(r" (\d{2,3}|2a|2b)$")  # "Montélimar 26"
+_GLUED_CODE_RE = re.compile(rf"^({_alternation(_ALL_WORDS)})(\d{{2,3}}|2a|2b)$")  # "CD59"
+_BRACKETS_RE = re.compile(r"\([^)]*\)")
 
 
 def fold_query(text: str) -> str:
@@ -132,14 +136,20 @@ def name_core(text: str, institution: bool = True) -> str:
 def parse(text: str) -> SearchTerms:
     """Understand a query: ``parse("Conseil départemental du Nord")`` ->
     ``SearchTerms(query="conseil departemental du nord", core="nord", levels=("departement",))``."""
-    query = fold_query(text[:MAX_QUERY])
+    query = _GLUED_CODE_RE.sub(r"\1 \2", fold_query(text[:MAX_QUERY]))
     departement = None
     found = _DEPARTEMENT_RE.search(query)
     if found and _DEPARTEMENT_RE.sub("", query).strip():
         departement = found.group(1).upper().zfill(2)
         query = " ".join(_DEPARTEMENT_RE.sub(" ", query).split())
     query = query.strip(" .,;:!?")
-    core = name_core(query)
+    found = _TRAILING_CODE_RE.search(query)
+    if departement is None and found and not _words_only(query[:found.start()]):  # not "Département 59"
+        departement = found.group(1).upper().zfill(2)
+        query = query[:found.start()].strip()
+    # words in brackets are the typist's precision ("Saint-Denis (La Réunion)", "(CCEL)"): the
+    # whole query keeps them, the core does without
+    core = name_core(" ".join(_BRACKETS_RE.sub(" ", query).split()) or query)
     levels: list[str] = []
     words = _INSTITUTION_RE.match(query + " ")
     only_words = False
@@ -159,6 +169,12 @@ def parse(text: str) -> SearchTerms:
         levels = levels or ["region"]
     return SearchTerms(query=query, core=core, levels=tuple(levels), regions=regions, departement=departement,
                        only_words=only_words)
+
+
+def _words_only(text: str) -> bool:
+    """Whether ``text`` (search form) is institution words and articles only, or nothing."""
+    left = _INSTITUTION_RE.sub("", text + " ").strip()
+    return not _LEADING_ARTICLE_RE.sub("", left + " ").strip()
 
 
 def _split_words(prefix: str) -> list[str]:

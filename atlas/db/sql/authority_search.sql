@@ -15,11 +15,11 @@
 WITH scored AS (
     SELECT *,
            least(
-               CASE WHEN folded = $q OR insee = $q OR siren = $q THEN 0
+               CASE WHEN folded = $q OR lower(insee) = $q OR siren = $q THEN 0
                     WHEN starts_with(folded, $q) THEN 2
                     WHEN contains(' ' || folded, ' ' || $q) THEN 4
                     WHEN contains(folded, $q) THEN 6 END,
-               CASE WHEN core = $core OR insee = $core THEN 1
+               CASE WHEN core = $core OR lower(insee) = $core THEN 1
                     WHEN starts_with(core, $core) THEN 3
                     WHEN contains(' ' || core, ' ' || $core) THEN 5
                     WHEN contains(core, $core) THEN 7 END
