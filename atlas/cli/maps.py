@@ -2,6 +2,7 @@
 
     atlas map --theme eau --years 2010-2020 --origin-level region --dest-level country -o eau.pdf
     atlas map --region 76 --each departement -o maps/            # one map per département
+    atlas map --authority commune:26198 --projection lambert-93 -o maps/   # maps/montelimar-liens.pdf
     atlas export --country SN,ML -o sahel.gpkg
     atlas export --region 76 -o occitanie_flowmap                 # locations.csv + flows.csv
 
@@ -12,6 +13,7 @@ to stderr. Exit codes: 0 success, 1 atlas error (bad filter, unknown format…),
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from atlas.errors import AtlasError, QueryError
 from atlas.maps.output import checked_output
-from atlas.geo.flows import COLOUR_BY, DEST_LEVELS, MAGNITUDES, ORIGIN_LEVELS
+from atlas.maps.projection_names import PROJECTION_ALIASES, PROJECTION_CHOICES
+from atlas.models import COLOUR_BY, DEST_LEVELS, MAGNITUDES, ORIGIN_LEVELS
 from atlas.models import Filters
 from atlas.text import fold
 
@@ -78,19 +81,35 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
+def _names_a_folder(output: str | None) -> bool:
+    """-o left out (the current folder) or ending with a separator ("maps/"): the map is named after
+    the selection. An existing folder named without the separator is still refused as a file name."""
+    return output is None or output.endswith(("/", os.sep))
+
+
 def cmd_map(args: argparse.Namespace) -> int:
     import atlas
+    from atlas.maps.export import selection_file_name
+    from atlas.selection import MapOptions
+    from atlas.selection.products import select_view, write_map
 
-    out = checked_output(args.output, folder=bool(args.each))
+    folder_out = bool(args.each) or _names_a_folder(args.output)
+    out = checked_output(args.output or ".", folder=folder_out)
     filters = filters_from_args(args)
+    projection = PROJECTION_ALIASES.get(args.projection, args.projection)
     with atlas.open(args.db) as handle:
         kwargs = dict(origin_level=args.origin_level, dest_level=args.dest_level, magnitude=args.magnitude,
                       colour_by=args.colour_by, view=args.view, layout=args.layout, max_flows=args.max_flows,
-                      lang=args.lang, title=args.title)
+                      lang=args.lang, title=args.title, projection=projection)
         if args.each:
             return _batch(handle, filters, args, out, kwargs)
         t0 = time.perf_counter()
-        path = handle.export_map(filters, out, **kwargs)
+        if folder_out:  # named after the selection: montelimar-liens.pdf
+            sel = select_view(handle.db, filters, MapOptions(**kwargs))
+            name = selection_file_name(sel.title, sel.description, args.format, sel.options.language)
+            path = write_map(sel, checked_output(out / name, protect=(handle.db.path,)))
+        else:
+            path = handle.export_map(filters, out, **kwargs)
         _err(f"atlas map: wrote {path} in {time.perf_counter() - t0:.1f} s")
         print(path)
     return 0
@@ -147,14 +166,20 @@ def register(sub: argparse._SubParsersAction, default_db: str) -> None:
     p.add_argument("--view", default="flows", choices=("flows", "countries", "departements"),
                    help="flows, or a choropleth of links per country or département")
     p.add_argument("--layout", default="a4", choices=("a4", "16:9"), help="page of print maps")
+    p.add_argument("--projection", default="auto", choices=PROJECTION_CHOICES,
+                   help="projection of print maps: equal-earth (alias world, EPSG:8857), lambert-93 (alias "
+                        "france, EPSG:2154), or auto: Lambert-93 when every place is in Europe (default)")
     p.add_argument("--max-flows", type=int, default=None, help="most arcs drawn (default: ATLAS_MAX_ARCS)")
     p.add_argument("--lang", choices=("fr", "en"), default=None)
     p.add_argument("--title", default=None)
     p.add_argument("--each", choices=("region", "departement"),
                    help="batch: one map per région or département into the folder given by -o")
     p.add_argument("--format", default="pdf", choices=("html", "png", "svg", "pdf"),
-                   help="file format of --each maps (default pdf)")
-    p.add_argument("-o", "--output", required=True, help="output file (or folder with --each)")
+                   help="file format of maps named after the selection: --each, or -o naming a folder or "
+                        "left out (default pdf)")
+    p.add_argument("-o", "--output", default=None,
+                   help="output file; a folder ending with / (or nothing: the current folder) receives a map "
+                        "named after the selection, e.g. maps/montelimar-liens.pdf (with --each: one map per area)")
     p.set_defaults(func=cmd_map)
 
     p = sub.add_parser("export", help="export the links of a selection (CSV, XLSX, GeoJSON, GPKG, GeoParquet, flowmap)",

@@ -12,12 +12,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from atlas.maps.words import word
+from atlas.text import fold
 
 #: Export formats by file extension.
 FORMATS: dict[str, str] = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson",
@@ -40,6 +44,45 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
     except KeyError:
         raise ValueError(f"cannot tell the export format of {path.name!r}: use one of "
                          f"{', '.join(sorted(FORMATS))}, or a folder name for flowmap CSV files") from None
+
+
+#: Longest file name stem made from a selection (the extension comes on top).
+STEM_MAX = 60
+
+
+def slug(text: str, max_len: int = STEM_MAX) -> str:
+    """``text`` as a safe ASCII file name piece: "Montélimar" → "montelimar", "Côte d'Ivoire" →
+    "cote-d-ivoire". Lower-case letters, digits and single hyphens only (no path separator, dot,
+    space or control character), cut at a hyphen to at most ``max_len`` characters."""
+    out = re.sub(r"[^a-z0-9]+", "-", fold(str(text))).strip("-")
+    if len(out) > max_len:
+        cut = out[:max_len + 1].rsplit("-", 1)[0] if "-" in out[:max_len + 1] else out[:max_len]
+        out = cut.strip("-")
+    return out
+
+
+def selection_file_name(title: str, description: str, ext: str, lang: str | None = "fr") -> str:
+    """The file name of a selection's map or data: "montelimar-liens.pdf", "senegal-liens.csv".
+
+    Named after the selection's filters (the "label : value" parts of its description, a bare
+    number keeping its label: "odd-6"), else after the territory of its title ("… — Montélimar"),
+    else "france"; then "liens" ("links" in English). Always a safe ASCII name of bounded length.
+    """
+    if not re.fullmatch(r"[a-z0-9]{1,8}", ext.lstrip(".").lower()):
+        raise ValueError(f"file extension must be 1–8 letters or digits, got {ext!r}")
+    pieces = []
+    for part in (p.strip() for p in str(description).split(" · ")):
+        if ":" not in part:
+            continue
+        label, value = (x.strip() for x in part.split(":", 1))
+        pieces.append(f"{label} {value}" if re.fullmatch(r"[\d\s,]+", value) else value)
+    stem = slug(" ".join(pieces))
+    if not stem and " — " in str(title):
+        scope = str(title).rsplit(" — ", 1)[1]
+        stem = "" if scope in (word("scope.france", "fr"), word("scope.france", "en")) else slug(scope)
+    tail = slug(word("magnitude.links", lang))
+    stem = slug(stem or "france", STEM_MAX - len(tail) - 1)
+    return f"{stem}-{tail}.{ext.lstrip('.').lower()}"
 
 
 def neutralise(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """Download the current view: map (PNG, SVG, PDF, HTML) and data (CSV, XLSX, GeoJSON, GeoPackage,
-GeoParquet). Files are made on request (a button), cached by view, and never on every rerun.
+GeoParquet). Files are made on request (a button), cached by view, and never on every rerun; they
+are named after the selection ("montelimar-liens.pdf", "senegal-liens.zip").
 
 The export of a view is that view: the panel receives the Selection the map was drawn from and
 hands its filters and resolved options (levels, colours, magnitude, budget) to the exporters."""
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from atlas.maps.export import selection_file_name
 from atlas.models import Filters
 from atlas.selection import MapOptions, Selection, products
 from atlas.ui import data
@@ -79,7 +81,8 @@ def export_panel(sel: Selection, lang: str, key: str, title: str | None = None) 
         if ready and ready[0][0] == filters:
             (_, ready_fmt, *_), content = ready
             c4.download_button(t("download_map", lang).format(fmt=ready_fmt.upper()), content,
-                               file_name=f"atlas-carte.{ready_fmt}", mime=MAP_FORMATS[ready_fmt],
+                               file_name=selection_file_name(title or sel.title, sel.description, ready_fmt, lang),
+                               mime=MAP_FORMATS[ready_fmt],
                                key=f"{key}_map_dl")
         d1, d2, d3 = st.columns([4, 2, 3], vertical_alignment="bottom")
         dfmt = d1.selectbox(t("data_format", lang), list(DATA_FORMATS), key=f"{key}_data_fmt",
@@ -95,6 +98,7 @@ def export_panel(sel: Selection, lang: str, key: str, title: str | None = None) 
         if ready and ready[0][0] == filters:
             (_, ready_fmt, _opts), content, name = ready
             d3.download_button(t("download_data", lang).format(fmt=Path(name).suffix.lstrip(".").upper()),
-                               content, file_name=f"atlas-{name}",
+                               content, file_name=selection_file_name(sel.title, sel.description,
+                                                                      Path(name).suffix, lang),
                                mime="application/zip" if name.endswith(".zip") else DATA_FORMATS[ready_fmt],
                                key=f"{key}_data_dl")
