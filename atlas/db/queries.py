@@ -134,6 +134,12 @@ def _search_candidates(db: ReadOnlyDatabase) -> tuple[pd.DataFrame, duckdb.DuckD
     return memo("search_candidates", make) if memo else make()
 
 
+def prepare_search(db: ReadOnlyDatabase) -> None:
+    """Fold the names the search compares now (about a second, once per database file) rather
+    than at the first keystroke."""
+    _search_candidates(db)
+
+
 _SEARCH_LEVELS = ("region", "departement", "epci", "commune")
 _SEARCH_COLUMNS = ["id", "name", "level", "departement", "region", "population", "has_links", "rank"]
 

@@ -50,6 +50,8 @@ def _search_box(lang: str, path: str, version: int) -> str | None:
 
     current = st.query_params.get("id")
     opened = data.authority(path, version, current) if current else None
+    if not current:  # someone is about to type: the names are folded before the first keystroke
+        queries.prepare_search(data.handle(path).db)
     chosen = st_searchbox(suggest, placeholder=t("search_placeholder", lang), label=t("search_authority", lang),
                           key="territory_search", debounce=200, clear_on_submit=False,
                           default_searchterm=str(opened["name"]) if opened else "", style_overrides=_SEARCH_STYLE)
