@@ -8,7 +8,8 @@ Public API::
     gdf = a.links(f)                       # GeoDataFrame of links with great-circle lines
 """
 
-from atlas.api import Atlas, open
+from typing import Any
+
 from atlas.errors import (
     AtlasError,
     DatabaseError,
@@ -18,8 +19,22 @@ from atlas.errors import (
     QueryError,
     ReferenceDataError,
 )
-from atlas.ingest import ImportReport, import_file
 from atlas.models import Filters
+
+#: Loaded on first use: ``import atlas`` (and every CLI command) stays light; the map stack
+#: (geopandas, folium, matplotlib) and the importer load only when asked for.
+_LAZY = {"Atlas": "atlas.api", "open": "atlas.api", "ImportReport": "atlas.ingest", "import_file": "atlas.ingest"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'atlas' has no attribute {name!r}")
+
 
 __all__ = [
     "Atlas",

@@ -186,6 +186,13 @@ ZONE_LABELS_EN: dict[str, str] = {
 }
 
 
+#: Levels of the French side (origins) and of the partner side (destinations) of flows, finest
+#: first; what a flow's width measures; what arcs can be coloured by (atlas.geo re-exports them).
+ORIGIN_LEVELS = ("authority", "epci", "departement", "region", "france")
+DEST_LEVELS = ("authority", "admin1", "country", "zone")
+MAGNITUDES = ("links", "projects", "amount")
+COLOUR_BY = ("zone", "theme", "sdg", "kind", "funding")
+
 #: Provenance of a record: imported from a source, or invented for the demonstration.
 ORIGINS: dict[str, dict[str, str]] = {
     "real": {"fr": "réelles (importées d'une source)", "en": "real (imported from a source)"},

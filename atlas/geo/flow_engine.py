@@ -22,14 +22,10 @@ import pandas as pd
 from atlas.geo.arcs import great_circle_lines
 from atlas.geo.flow_levels import check_levels
 from atlas.geo.flow_locations import Ends, dest_locations, ends_from_links, factorise_codes, origin_locations
-from atlas.models import CATEGORY_CODES
+from atlas.models import CATEGORY_CODES, COLOUR_BY, MAGNITUDES  # noqa: F401 - re-exported
 
-#: What a flow's width and a place's circle measure.
-MAGNITUDES = ("links", "projects", "amount")
 #: Column of the flows frame holding each magnitude ("budget" is the former name of "amount").
 MAGNITUDE_COLUMNS = {"links": "n_links", "projects": "n_projects", "amount": "amount_eur", "budget": "amount_eur"}
-#: What arcs can be coloured by.
-COLOUR_BY = ("zone", "theme", "sdg", "kind", "funding")
 
 #: Columns of every flows frame (plus ``amount_eur``, and ``category`` when coloured by one).
 FLOW_COLUMNS = ["origin", "origin_name", "origin_lon", "origin_lat", "dest", "dest_name", "dest_lon", "dest_lat",

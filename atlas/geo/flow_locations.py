@@ -18,9 +18,7 @@ import pandas as pd
 from atlas.geo.admin1 import admin1_table, assign_admin1
 from atlas.reference import loaders
 
-#: Levels of the French side (origins) and of the partner side (destinations), finest first.
-ORIGIN_LEVELS = ("authority", "epci", "departement", "region", "france")
-DEST_LEVELS = ("authority", "admin1", "country", "zone")
+from atlas.models import DEST_LEVELS, ORIGIN_LEVELS  # noqa: F401,E402 - levels, re-exported
 
 #: Metropolitan France's usual map anchor (near the geographic centre).
 FRANCE_POINT = (2.45, 46.6)

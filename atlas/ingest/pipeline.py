@@ -43,13 +43,16 @@ _INDEX_CACHE: dict[tuple[Any, ...], FrenchIndex] = {}
 
 
 def french_index(con: duckdb.DuckDBPyConnection) -> FrenchIndex:
-    """The COG index, cached per process while the reference tables are the same."""
+    """The COG index, cached per process while the reference tables are the same, and on disk
+    (atlas.ingest.index_cache) so that a new process (`atlas review pick`) does not rebuild it."""
+    from atlas.ingest.index_cache import load_or_build
+
     ident = tuple(con.execute(
         "SELECT (SELECT count(*) FROM ref_communes), (SELECT count(*) FROM ref_old_communes), "
         "(SELECT max(value) FROM meta WHERE key = 'built_at')").fetchall()[0])
     if ident not in _INDEX_CACHE:
         _INDEX_CACHE.clear()
-        _INDEX_CACHE[ident] = FrenchIndex(con)
+        _INDEX_CACHE[ident] = load_or_build(ident, lambda: FrenchIndex(con))
     return _INDEX_CACHE[ident]
 
 

@@ -25,6 +25,7 @@ from pyproj import Transformer
 from atlas.maps import styles
 from atlas.maps.print_legend import Crowding
 from atlas.maps.print_page import FONT
+from atlas.maps.projection_names import PROJECTION_ALIASES, PROJECTION_CHOICES  # noqa: F401 - re-exported
 from atlas.maps.words import word
 from atlas.reference import loaders
 
@@ -44,10 +45,6 @@ OVERSEAS: dict[str, tuple[str, str, tuple[float, float, float, float]]] = {
 }
 #: The projection of each view, as the page's corner note names it.
 PROJECTION_NAMES = {"world": "Equal Earth (EPSG:8857)", "france": "Lambert-93 (EPSG:2154)"}
-#: Other names of the two projections (``atlas map --projection equal-earth``).
-PROJECTION_ALIASES = {"equal-earth": "world", "lambert-93": "france"}
-#: Every value a print map's ``projection`` accepts: "auto" picks by the extent of the flows.
-PROJECTION_CHOICES = ("auto", "world", "france", *PROJECTION_ALIASES)
 
 
 def projection_note(projection: str, lang: str) -> str:

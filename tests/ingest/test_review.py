@@ -61,8 +61,9 @@ def test_ignore_a_row(db: Path) -> None:
 def test_bad_decisions_are_refused(db: Path) -> None:
     import_file(FIXTURES / "national_export.csv", db)
     item = list_queue(db)[0]
-    with pytest.raises(ReviewError, match="has 4 candidate"):
-        decide(db, [Decision(item["id"], pick=9)])
+    n = len(item["candidates"])
+    with pytest.raises(ReviewError, match=f"has {n} candidate"):
+        decide(db, [Decision(item["id"], pick=n + 1)])
     with pytest.raises(ReviewError, match="not a French authority id"):
         decide(db, [Decision(item["id"], authority_id="geonames:2643743")])
     with pytest.raises(ReviewError, match="coordinates can place a foreign partner only"):
