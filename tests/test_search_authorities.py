@@ -154,3 +154,32 @@ def test_nothing_matches_nonsense(db) -> None:
     assert search_authorities(db, "   ").empty
     assert list(search_authorities(db, "")) == ["id", "name", "level", "departement", "region", "population",
                                                 "has_links", "rank"]
+
+
+def _not_in_first_three(db, items: list[tuple[str, str]]) -> list:
+    bad = []
+    for query, wanted in items:
+        rank = _rank(db, query, wanted)
+        if rank is None or rank > 3:
+            bad.append((query, rank, search_authorities(db, query, limit=3)["name"].tolist()))
+    return bad
+
+
+def test_every_departement_and_region_by_its_council(db) -> None:
+    items = [(f"Conseil départemental de {n}", f"departement:{c}") for c, n in db.rows("SELECT code, name FROM ref_departements")]
+    items += [(f"Conseil régional de {n}", f"region:{c}") for c, n in db.rows("SELECT code, name FROM ref_regions")]
+    assert len(items) == 119
+    assert _not_in_first_three(db, items) == []
+
+
+def test_largest_communes_by_their_town_hall(db) -> None:
+    rows = db.rows("SELECT insee, name FROM ref_communes ORDER BY population DESC LIMIT 100")
+    assert _not_in_first_three(db, [(f"Mairie de {n}", f"commune:{c}") for c, n in rows]) == []
+
+
+def test_epci_by_their_names_spelled_out(db) -> None:
+    """"CA du Grand Annecy" written "Communauté d'agglomération du Grand Annecy", for a sample of all EPCI."""
+    spelled = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine"}
+    rows = [(s, n) for s, n in db.rows("SELECT siren, name FROM ref_epci ORDER BY siren") if n[:3] in ("CC ", "CA ", "CU ")]
+    sample = random.Random(2016).sample(rows, 150)
+    assert _not_in_first_three(db, [(f"{spelled[n[:2]]} {n[3:]}", f"epci:{s}") for s, n in sample]) == []
