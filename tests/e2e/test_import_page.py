@@ -15,7 +15,9 @@ from tests.e2e.helpers import assert_offline, wait
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "pairs_fr_noheader.csv"
+#: Pairs the default atlas does not hold (its twinnings are Wikidata's; the test checks it): the
+#: import must add links, and undoing it must remove them.
+NEW_PAIRS = "Montélimar,France,Zwickau,Allemagne\nArgentan,France,Kaolack,Sénégal\nPessac,France,Bobo-Dioulasso,Burkina Faso\n"
 
 
 def _count(db: Path, sql: str) -> int:
@@ -45,13 +47,17 @@ def test_read_only_app_has_no_import_page(server, page):
     expect(page.get_by_role("heading", name="Import et qualité")).to_have_count(0)
 
 
-def test_upload_import_and_undo(edit_server, page):
+def test_upload_import_and_undo(edit_server, page, tmp_path):
     url, db = edit_server
+    fixture = tmp_path / "nouveaux_jumelages.csv"
+    fixture.write_text(NEW_PAIRS, encoding="utf-8")
+    assert _count(db, """SELECT count(*) FROM links WHERE (fr_name, partner_name) IN
+                         (('Montélimar', 'Zwickau'), ('Argentan', 'Kaolack'), ('Pessac', 'Bobo-Dioulasso'))""") == 0
     batches_before = _count(db, "SELECT count(*) FROM import_batches")
     partnerships_before = _count(db, "SELECT count(*) FROM partnerships")
     page.goto(f"{url}/import", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Import et qualité").wait_for(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(FIXTURE))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixture))
     check = page.get_by_role("button", name="Vérifier (sans rien écrire)")
     wait(page, check.is_enabled, "the uploaded file to be accepted")
     check.click()
