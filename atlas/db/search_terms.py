@@ -10,12 +10,14 @@ such a query into
 - the *levels* the institution words point to (département, commune, EPCI…): a preference, not
   a filter ("CC du Pays de Gex" finds the CA du Pays de Gex, which it became);
 - the régions an old région name points to ("Midi-Pyrénées" -> Occitanie, atlas.reference.regions_2016);
-- a département code written in brackets ("Saint-Denis (93)").
+- a département code written in brackets or after a name ("Saint-Denis (93)", "Montélimar 26");
+- whether the query is institution words only ("Région", "Conseil départ…" being typed).
 
-The SQL side (authority_search.sql) takes the same words off the names of the EPCI
-(``CA du Grand Annecy`` -> ``grand annecy``, ``Bordeaux Métropole`` -> ``bordeaux``): both sides
-use the word lists of this module. :func:`fuzzy_ranks` (rapidfuzz) catches typing slips when
-nothing matches as written. Pure Python: no database, no Streamlit.
+The SQL side (authority_candidates.sql, through :func:`sql_search_form` and :func:`sql_core`)
+takes the same words off the names of the EPCI (``CA du Grand Annecy`` -> ``grand annecy``,
+``Bordeaux Métropole`` -> ``bordeaux``): both sides use the word lists of this module.
+:func:`fuzzy_ranks` (rapidfuzz) catches typing slips when nothing matches as written. Pure
+Python: no database, no Streamlit. How it all ranks: docs/search.md.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ from rapidfuzz import fuzz, process
 from atlas.reference.regions_2016 import OLD_REGIONS, PROVISIONAL_NAMES
 from atlas.text import SAINTS, fold, fold_sql
 
-__all__ = ["ARTICLES", "EPCI_WORDS", "INSTITUTION_WORDS", "SearchTerms", "fold_query", "fuzzy_ranks",
-           "name_core", "parse", "sql_core",
-           "sql_search_form"]
+__all__ = ["ARTICLES", "EPCI_WORDS", "INSTITUTION_WORDS", "PREPOSITIONS", "REGION_ABBREVIATIONS", "SearchTerms", "fold_query",
+           "fuzzy_ranks", "name_core", "parse", "sql_core", "sql_search_form"]
 
-#: Institution words, in the search form, and the level each points to (None: any level).
+#: Institution words, in the search form, and the levels each points to.
 #: The longest form is tried first ("communaute d agglomeration" before "communaute").
 INSTITUTION_WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("conseil regional", "region", "hotel de region", "conseil regional de la region"),
@@ -56,8 +57,10 @@ EPCI_WORDS: tuple[str, ...] = (
     "conseil communautaire", "conseil metropolitain",
 )
 
-#: Articles between an institution word and a name, and at the start of names ("Le Havre").
-ARTICLES = ("de la", "de l", "du", "des", "de", "d", "l", "la", "le", "les", "au", "aux")
+#: Between an institution word and a name ("Département du Nord", "Mairie de La Rochelle"), and at
+#: the start of names ("Le Havre"): a preposition, then an article, each optional.
+PREPOSITIONS = ("de", "du", "des", "d", "au", "aux")
+ARTICLES = ("la", "le", "les", "l")
 
 #: Characters of a query read: the longest French name has 45, an EPCI's 90; more is pasted text
 #: (and fuzzy matching costs length × 37,000 names).
@@ -77,7 +80,7 @@ def _alternation(words) -> str:
     return "|".join(sorted(set(words), key=len, reverse=True))
 
 
-_ARTICLE = rf"(?:(?:de|du|des|d|au|aux) )?(?:(?:la|le|les|l) )?"
+_ARTICLE = rf"(?:(?:{_alternation(PREPOSITIONS)}) )?(?:(?:{_alternation(ARTICLES)}) )?"
 _INSTITUTION_RE = re.compile(rf"^((?:{_alternation(_ALL_WORDS)}) )+")
 _EPCI_SUFFIX_RE = re.compile(rf"(?: (?:{_alternation(EPCI_WORDS)}))+$")
 _LEADING_ARTICLE_RE = re.compile(rf"^{_ARTICLE}")

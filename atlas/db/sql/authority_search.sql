@@ -6,11 +6,12 @@
 --            départemental du Nord"), compared with the cores of the names;
 --   $levels  the levels the institution words point to (all four: no preference);
 --   $regions codes of régions an old région name points to ("Midi-Pyrénées" -> 76), or [''];
---   $dep     a département code written in brackets, or NULL.
+--   $dep     a département code written in brackets or after the name, or NULL.
 --
 -- Score (lower is better): the whole name 0 exact, 2 prefix, 4 word prefix, 6 substring; the
 -- core 1 exact, 3 prefix, 5 word prefix, 7 substring, plus 4 at a level the words did not point
--- to; an old région name 1; plus 8 outside the bracketed département. Ties: authorities with
+-- to; an old région name 1; plus 8 outside the département given ($dep). INSEE codes are
+-- compared in lower case, as the query is folded ("2a004"). Ties: authorities with
 -- ties first, then the most populous.
 WITH scored AS (
     SELECT *,
