@@ -161,14 +161,18 @@ def duplicate_message(headers: list[str], first: int, second: int, target: str |
             "in a mapping file (--mapping, see docs/import.md)")
 
 
-def map_pair_headers(headers: list[str], strict: bool = False) -> dict[int, str]:
+def map_pair_headers(headers: list[str], strict: bool = False,
+                     overrides: dict[str, str] | None = None) -> dict[int, str]:
     """Column index -> pair-list field (city1, country1, lat1…), for recognised headers; with
-    ``strict``, two columns for one field are an :class:`ImportFileError`."""
+    ``strict``, two columns for one field are an :class:`ImportFileError`. ``overrides`` (a
+    mapping file) win over the synonyms; a header mapped to "" or "ignore" is left out."""
+    over = {header_key(k): v for k, v in (overrides or {}).items()}
     out: dict[int, str] = {}
     taken: dict[str, int] = {}
     for i, h in enumerate(headers):
-        f = _PAIR_BY_KEY.get(header_key(h))
-        if not f:
+        key = header_key(h)
+        f = over[key] if key in over else _PAIR_BY_KEY.get(key)
+        if f not in PAIR_FIELDS:
             continue
         if f in taken:
             if strict:
@@ -264,10 +268,12 @@ class Mapping:
         for header, target in self.columns.items():
             if not isinstance(header, str) or not header_key(header):
                 raise bad("columns", header, "header text with letters or digits")
-            if not isinstance(target, str) or (target not in ("", "ignore") and target not in FIELDS):
+            if not isinstance(target, str) or (target not in ("", "ignore") and target not in FIELDS
+                                               and target not in PAIR_FIELDS):
                 raise ImportFileError(
                     f"{source} maps {header!r} to unknown field {target!r}; expected one of: "
-                    + ", ".join(sorted(FIELDS)) + ", or \"ignore\"")
+                    + ", ".join(sorted(FIELDS)) + "; for pair lists: " + ", ".join(PAIR_FIELDS)
+                    + "; or \"ignore\"")
             key = header_key(header)
             if key in keys and self.columns[keys[key]] != target:
                 raise ImportFileError(f"{source} maps {keys[key]!r} to {self.columns[keys[key]]!r} and {header!r} "

@@ -95,7 +95,7 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
                 partial.append((sheet, missing, [h for h in sheet.rows[max(idx, 0)] if h]))
         if fmt in ("auto", "pairs"):
             try:
-                result = parse_pairs(sheet, opts)
+                result = parse_pairs(sheet, opts, mapping.columns)
             except ImportFileError as exc:
                 raise ImportFileError(f"{raw.name}: {exc}") from None
             if result is not None:

@@ -57,15 +57,17 @@ def headerless_layout(rows: list[list[str]]) -> dict[int, str] | None:
     return dict(enumerate(layout))
 
 
-def parse_pairs(sheet: Sheet, opts: ParseOptions) -> ParseResult | None:
-    """Records of a pair list, or None when the sheet is not one."""
+def parse_pairs(sheet: Sheet, opts: ParseOptions, overrides: dict[str, str] | None = None) -> ParseResult | None:
+    """Records of a pair list, or None when the sheet is not one. ``overrides`` (a mapping file's
+    columns) may name any pair field: city1, country1, lat1, lng1, city2, … year_start."""
     rows = sheet.rows
     if not rows:
         return None
-    colmap = map_pair_headers(rows[0])
+    colmap = map_pair_headers(rows[0], overrides=overrides)
     start = 1
     if set(REQUIRED) <= set(colmap.values()):
-        map_pair_headers(rows[0], strict=True)  # a pair list: two columns for one field are refused
+        # a pair list: two columns for one field are refused
+        map_pair_headers(rows[0], strict=True, overrides=overrides)
     else:
         layout = headerless_layout(rows)
         if layout is None:
