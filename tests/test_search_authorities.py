@@ -72,6 +72,10 @@ def test_old_region_names_find_todays_region_first(db, old: str) -> None:
     wanted = "region:" + OLD_REGIONS[old][1]
     assert _rank(db, old, wanted) == 1
     assert _rank(db, f"Conseil régional {old}", wanted) == 1
+    found = search_authorities(db, old.upper())
+    assert found["formerly"].iloc[0] == old  # shown as "Occitanie · Région (ex-Midi-Pyrénées)"
+    assert found["formerly"].iloc[1:].isna().all()
+    assert search_authorities(db, "Bretagne")["formerly"].isna().all()
 
 
 def test_the_institution_word_steers_the_level(db) -> None:

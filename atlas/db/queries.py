@@ -141,7 +141,7 @@ def prepare_search(db: ReadOnlyDatabase) -> None:
 
 
 _SEARCH_LEVELS = ("region", "departement", "epci", "commune")
-_SEARCH_COLUMNS = ["id", "name", "level", "departement", "region", "population", "has_links", "rank"]
+_SEARCH_COLUMNS = ["id", "name", "level", "departement", "region", "population", "has_links", "rank", "formerly"]
 
 
 def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.DataFrame:
@@ -150,7 +150,9 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
     Accent-, case- and hyphen-insensitive; understands institution words and abbreviations
     ("Conseil départemental du Nord", "Mairie de Montélimar", "CC du Pays de Gex"), old région
     names ("Midi-Pyrénées") and a département in brackets (atlas.db.search_terms.parse). When
-    nothing matches as written, close names are offered (typing slips, rapidfuzz).
+    nothing matches as written, close names are offered (typing slips, rapidfuzz). Columns: id,
+    name, level, departement, region, population, has_links, rank (lower is better) and formerly
+    (the old région name typed, on the région it is part of today; else None).
     """
     terms = search_terms.parse(query)
     if not terms.query:
@@ -175,6 +177,10 @@ def search_authorities(db: ReadOnlyDatabase, query: str, limit: int = 20) -> pd.
         close = _search_fuzzy(frame, terms, int(limit))
         found = pd.concat([found, close[found.columns]]) if not found.empty else close
     found = found.drop_duplicates("id").sort_values("rank", kind="stable").head(int(limit))
+    # the old région name typed, on the région it is part of today ("Occitanie", formerly "Midi-Pyrénées")
+    found = found.assign(formerly=pd.Series([terms.old_region if lv == "region" and r in terms.regions else None
+                                             for lv, r in zip(found["level"], found["region"])],
+                                            index=found.index, dtype=object))
     return found[_SEARCH_COLUMNS].reset_index(drop=True)
 
 

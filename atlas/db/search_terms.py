@@ -102,6 +102,8 @@ def _key(name: str) -> str:
 
 
 #: Old and provisional région names (search form) -> code of today's région.
+#: Old and provisional région names (search form) -> the name as written.
+_OLD_REGION_NAMES: dict[str, str] = {_key(name): name for name in [*OLD_REGIONS, *PROVISIONAL_NAMES]}
 _OLD_REGION_CODES: dict[str, str] = {
     **{_key(name): new for name, (_old, new) in OLD_REGIONS.items()},
     **{_key(name): code for name, code in PROVISIONAL_NAMES.items()},
@@ -122,6 +124,8 @@ class SearchTerms:
     #: The query is institution words only, whole or being typed ("Région", "Conseil départ"):
     #: when no name matches, the authorities of ``levels`` are offered.
     only_words: bool = False
+    #: The old région name typed, as written ("Midi-Pyrénées"), when ``regions`` comes from one.
+    old_region: str | None = None
 
 
 def name_core(text: str, institution: bool = True) -> str:
@@ -167,11 +171,12 @@ def parse(text: str) -> SearchTerms:
             levels += [lv for lv in _ALL_WORDS[word] if lv not in levels]
         only_words = True
     regions: tuple[str, ...] = ()
+    old_region = _OLD_REGION_NAMES.get(core)
     if core in _OLD_REGION_CODES:
         regions = (_OLD_REGION_CODES[core],)
         levels = levels or ["region"]
     return SearchTerms(query=query, core=core, levels=tuple(levels), regions=regions, departement=departement,
-                       only_words=only_words)
+                       only_words=only_words, old_region=old_region)
 
 
 def _words_only(text: str) -> bool:

@@ -47,6 +47,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "search_no_result": {"fr": "Aucun résultat pour « {q} ».", "en": "No result for “{q}”."},
     "search_no_result_hint": {"fr": "Essayez le nom de la commune seul, ou un code INSEE ou SIREN.",
                               "en": "Try the name of the commune alone, or an INSEE or SIREN code."},
+    "formerly": {"fr": "ex-{name}", "en": "formerly {name}"},
     "see_also": {"fr": "Voir les liens de :", "en": "See the ties of:"},
     "no_tie_yet": {"fr": "aucun lien enregistré", "en": "no tie recorded"},
     "find_my_authority": {"fr": "Trouver ma collectivité et ses liens à l'international",

@@ -45,7 +45,9 @@ def _search_box(lang: str, path: str, version: int) -> str | None:
     (atlas.db.queries.search_authorities). A profile opened from a URL shows its name in the box."""
     def suggest(query: str) -> list[tuple[str, str]]:
         hits = data.search(path, version, query or "")
-        return [(_label(pd.Series(r._asdict()), lang) + ("" if r.has_links else f" — {t('no_tie_yet', lang)}"), r.id)
+        return [(_label(pd.Series(r._asdict()), lang)
+                 + (f" ({t('formerly', lang).format(name=r.formerly)})" if isinstance(r.formerly, str) else "")
+                 + ("" if r.has_links else f" — {t('no_tie_yet', lang)}"), r.id)
                 for r in hits.itertuples(index=False)]
 
     current = st.query_params.get("id")
