@@ -240,3 +240,72 @@ def test_twin_homonyms_face_to_face_stay_ambiguous_unless_the_point_is_much_near
     assert any("the nearest taken" in f for f in at_isere.flags)
     savoie = fr.resolve(FrenchRef(name="Le Pont-de-Beauvoisin, Savoie"))
     assert savoie.entity is not None and savoie.entity.id == "commune:73204"
+
+
+# ---- real files: partners' name forms, homonyms, fuzzy readings (issue 13) ------------------
+
+@pytest.mark.parametrize("text,code", [
+    ("Republic of Macedonia", "MK"), ("Palestinian National Authority", "PS"), ("Palestinian territories", "PS"),
+    ("People's Republic of China", "CN"), ("Kingdom of the Netherlands", "NL"),
+])
+def test_country_labels_of_wikidata_exports(ro_con, text: str, code: str) -> None:
+    assert CountryResolver(ro_con).resolve(text).codes == (code,)
+
+
+def _place(geo: PartnerGeocoder, name: str, country: str, **kw):  # noqa: ANN003, ANN202
+    return geo.resolve_many([PartnerQuery(name, country, **kw)])[0]
+
+
+@pytest.mark.parametrize("name,country,expected", [
+    ("Lund Municipality", "Sweden", "Lund"),
+    ("Gmina Krotoszyn", "Poland", "Krotoszyn"),
+    ("London Borough of Hackney", "United Kingdom", "Hackney"),
+    ("Munster, Lower Saxony", "Germany", "Munster"),  # name + admin-1 hint
+    ("Bad Kötzting", "Germany", "Kötzting"),
+    ("San Vicente del Raspeig / Sant Vicent del Raspeig", "Spain", "San Vicent del Raspeig"),  # bilingual
+])
+def test_partner_name_forms_are_read_and_flagged(geo: PartnerGeocoder, name: str, country: str, expected: str) -> None:
+    res = _place(geo, name, country)
+    assert res.status == "matched", res.reason
+    assert res.entity is not None and res.entity.name == expected
+    assert any(f.startswith(f"{name!r} read as") for f in res.flags)
+
+
+def test_a_hint_that_excludes_every_homonym_queues_the_name(geo: PartnerGeocoder) -> None:
+    # 'Sarre' is only another name of Salle (Abruzzo); the file says the Aosta Valley.
+    res = _place(geo, "Sarre, Aosta Valley", "Italy")
+    assert res.status == "unmatched" and "Aosta Valley" in res.reason
+
+
+def test_a_name_that_drops_a_river_is_taken_only_near_the_files_point(geo: PartnerGeocoder) -> None:
+    # Heidesheim am Rhein is not the gazetteer's Heidesheim, 47 km away.
+    blind = _place(geo, "Heidesheim am Rhein", "Germany")
+    assert blind.status == "unmatched" and blind.candidates
+    near = _place(geo, "Hattersheim am Main", "Germany", lat=50.064, lon=8.486)
+    assert near.status == "matched" and near.entity is not None and near.entity.name == "Hattersheim"
+
+
+def test_merged_municipality_named_after_two_towns(geo: PartnerGeocoder) -> None:
+    res = _place(geo, "Heusden-Zolder", "Belgium")
+    assert res.status == "matched" and res.method == "merged towns"
+    assert res.entity is not None and res.entity.name in ("Heusden", "Zolder")
+
+
+@pytest.mark.parametrize("name,country", [("Gründau", "Germany"), ("Carrouge", "Switzerland"),
+                                          ("Wiblingen", "Germany")])
+def test_fuzzy_never_jumps_to_a_town_one_letter_away(geo: PartnerGeocoder, name: str, country: str) -> None:
+    res = _place(geo, name, country)
+    assert res.status != "matched", res.entity
+    assert res.candidates  # the near name is still offered to the analyst
+
+
+def test_a_homonym_of_unknown_population_is_not_outweighed(geo: PartnerGeocoder) -> None:
+    # GeoNames knows 647 inhabitants for one Friesenheim and none (0) for the other.
+    assert _place(geo, "Friesenheim", "Germany").status == "ambiguous"
+    assert _place(geo, "Hanoi", "Vietnam").status == "matched"  # a city beats an unknown village
+
+
+def test_a_foreign_alternate_name_does_not_outweigh_a_towns_own_name(geo: PartnerGeocoder) -> None:
+    # 'Aken' is Aachen in Dutch; Aken (Elbe) is the town of that name.
+    res = _place(geo, "Aken", "Germany")
+    assert res.entity is not None and res.entity.name == "Aken"

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from atlas.ingest.countries import CountryResolver
 from atlas.ingest.distance import haversine_km
 from atlas.ingest.geocode.lookup import GazetteerLookup
-from atlas.ingest.geocode.query import PartnerQuery, admin_stripped, name_variants
+from atlas.ingest.geocode.query import PartnerQuery, admin_stripped, hyphen_splits, name_variants
 from atlas.ingest.normalize import name_key
 from atlas.ingest.records import Entity, Resolution
 from atlas.text import fold
@@ -25,6 +25,8 @@ POPULATION_DOMINANCE = 5.0
 #: A homonym whose population GeoNames does not know (0) is taken to be smaller than a place
 #: of this many inhabitants, not smaller than any (Friesenheim of 647 vs an unknown Friesenheim).
 UNKNOWN_POPULATION_BELOW = 50_000
+#: Two towns that name one municipality ('Comines-Warneton') lie within this distance (km).
+MERGED_KM = 15.0
 #: File coordinates this close (km) to a candidate choose it.
 NEAR_KM = 25.0
 #: File coordinates farther than this (km) from the match are flagged.
@@ -34,11 +36,11 @@ FUZZY_GAP = 6.0
 
 
 def one_letter_apart(key: str, place: Entity) -> bool:
-    """The name differs from every name of the place by one letter added, dropped or changed:
-    as likely another town (Carrouge and Carouge, Gründau and Grünau, Wiblingen and Waiblingen)
-    as a typo, so a fuzzy match is not taken on its own."""
-    names = {name_key(place.name)}
-    return any(Levenshtein.distance(key, n) <= 1 for n in names if n)
+    """The name is the place's name with one letter added or dropped: as likely another town
+    (Carrouge and Carouge, Gründau and Grünau, Wiblingen and Waiblingen) as a typo, so a fuzzy
+    match is not taken on its own. (One letter changed is often a transliteration: Al-Bireh.)"""
+    other = name_key(place.name)
+    return abs(len(other) - len(key)) == 1 and Levenshtein.distance(key, other) == 1
 
 
 class PartnerGeocoder(GazetteerLookup):
@@ -111,8 +113,9 @@ class PartnerGeocoder(GazetteerLookup):
         subs: list[tuple[int, PartnerQuery]] = []  # (index in todo, query as read)
         rows = []
         for t, (_i, q, codes) in enumerate(todo):
-            readings = [q] + ([dataclasses.replace(q, name=n, admin1=h or q.admin1) for n, h in name_variants(q.name)]
-                              if codes else [])
+            readings = [q] + ([dataclasses.replace(q, name=v.name, admin1=v.hint or q.admin1,
+                                                   hint_may_be_place=v.hint_may_be_place, weak=v.weak)
+                               for v in name_variants(q.name)] if codes else [])
             for rq in readings:
                 stripped = admin_stripped(rq.name)
                 for cc in codes or ("*",):
@@ -159,17 +162,33 @@ class PartnerGeocoder(GazetteerLookup):
             rq = subs[qid][1]
             cands = [places[g] for g in found_city.get(qid, {}) if g in places]
             adm = [admins[a] for a in found_admin.get(qid, []) if a in admins]
+            outside: list[Entity] = []
             if rq is not q and rq.admin1 and cands:
-                cands = self.within_hint(cands, rq.admin1)
-            res = self._decide(rq, codes, cands, adm)
+                kept = self.within_hint(cands, rq.admin1, rq.hint_may_be_place)
+                outside, cands = [e for e in cands if e not in kept], kept
+            own = {g for g, primary in found_city.get(qid, {}).items() if primary}
+            if outside and not cands and not adm and q.lon is not None:
+                res = self._no_name_match(q, codes, "")  # the file's point, when in the country
+            elif outside and not cands and not adm:
+                res = Resolution("unmatched", candidates=[self._cand(e) for e in outside[:8]], reason=(
+                    f"the places named {rq.name!r} in the gazetteer are not in {rq.admin1!r}: the file means "
+                    "another one, which the gazetteer lacks"))
+            else:
+                res = self._decide(rq, codes, cands, adm, own)
             res.key = self.decision_key(q.name, codes[0] if len(codes) == 1 else None, q.country)
-            if rq is not q and self._off_point(q, res):
+            if rq.weak and q.lon is None and res.status == "matched" and res.entity is not None:
+                res = Resolution("unmatched", candidates=[self._cand(res.entity)], key=res.key,
+                                 reason=f"{q.name!r} may be {res.entity.name} (read as {rq.name!r}), but the gazetteer "
+                                        f"has no place of the full name: not taken without the file's coordinates")
+            elif rq is not q and self._off_point(q, res):
                 # another reading of the name found a place, but not where the file puts it: the
                 # file means a place the gazetteer lacks ('Heidesheim am Rhein' is not Heidesheim)
                 res = self._no_name_match(q, codes, res.key)
             if rq is not q and res.status == "matched" and res.entity is not None:
                 hint = f" in {rq.admin1}" if rq.admin1 and rq.admin1 != q.admin1 else ""
                 res.flags.insert(0, f"{q.name!r} read as {rq.name!r}{hint}")
+            if res.status == "unmatched" and len(codes) == 1 and not cands and not adm:
+                res = self._merged_towns(q, codes[0], res)
             if qid in lost_qids and res.status == "matched" and res.entity is not None:
                 res.method = "name (lost characters)"
                 res.flags.append(f"{q.name!r} has characters lost by its encoding; read as {res.entity.name!r}")
@@ -179,7 +198,9 @@ class PartnerGeocoder(GazetteerLookup):
                     res = Resolution("matched", ent, "decision", key=res.key)
             out[i] = res
 
-    def _decide(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], adm: list[Entity]) -> Resolution:
+    def _decide(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], adm: list[Entity],
+                own: set[int] | None = None) -> Resolution:
+        """``own``: ids of the candidates whose own (primary) name is the name, not an alternate."""
         key = self.decision_key(q.name, codes[0] if len(codes) == 1 else None, q.country)
         if not codes:
             cands.sort(key=lambda e: -(e.population or 0))
@@ -193,10 +214,11 @@ class PartnerGeocoder(GazetteerLookup):
             return Resolution("ambiguous", candidates=[self._cand(e) for e in adm], key=key,
                               reason=f"{len(adm)} regions or provinces are named {q.name!r}")
         if cands:
-            return self._pick_city(q, codes, cands, key)
+            return self._pick_city(q, codes, cands, key, own)
         return self._no_name_match(q, codes, key)
 
-    def _pick_city(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], key: str) -> Resolution:
+    def _pick_city(self, q: PartnerQuery, codes: tuple[str, ...], cands: list[Entity], key: str,
+                   own: set[int] | None = None) -> Resolution:
         cands = sorted(cands, key=lambda e: -(e.population or 0))
         if q.lon is not None and q.lat is not None:
             near = [e for e in cands if haversine_km(q.lon, q.lat, e.lon, e.lat) <= NEAR_KM]
@@ -207,13 +229,26 @@ class PartnerGeocoder(GazetteerLookup):
                               reason=f"country {q.country!r} may be {', '.join(codes)} and {q.name!r} exists in several")
         if len(cands) == 1:
             return self._checked(q, Resolution("matched", cands[0], "name", key=key))
+        flags: list[str] = []
+        if own and cands[0].geonames_id not in own and any(e.geonames_id in own for e in cands):
+            # the biggest carries the name only as an alternate (Aachen is 'Aken' in Dutch, Halle
+            # (Saale) is also 'Halle'), smaller ones as their own name: those are meant
+            others = [e.name for e in cands if e.geonames_id not in own][:3]
+            cands = [e for e in cands if e.geonames_id in own]
+            flags.append(f"{q.name!r} is the own name of {len(cands)} place(s); also another name of "
+                         f"{', '.join(others)}, left aside")
+            if len(cands) == 1:
+                return self._checked(q, Resolution("matched", cands[0], "name", key=key, flags=flags))
+            return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
+                              reason=f"{len(cands)} places are named {q.name!r} in {cands[0].country_iso2}, "
+                                     f"and it is another name of bigger ones ({', '.join(others)})")
         first, second = cands[0].population or 0, cands[1].population or 0
         # GeoNames gives 0 for an unknown population: such a homonym may be as big as a town,
         # not as a city
         if first >= POPULATION_DOMINANCE * second if second > 0 else first >= UNKNOWN_POPULATION_BELOW:
             res = Resolution("matched", cands[0], "name+population", key=key,
-                             flags=[f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2}: "
-                                    f"the most populous was taken ({first:,} vs {second:,})"])
+                             flags=flags + [f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2}: "
+                                            f"the most populous was taken ({first:,} vs {second:,})"])
             return self._checked(q, res)
         return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
                           reason=f"{len(cands)} places named {q.name!r} in {cands[0].country_iso2} of similar size")
@@ -237,6 +272,30 @@ class PartnerGeocoder(GazetteerLookup):
                              f"{ent.name}{hint}; the gazetteer point was kept")
         return res
 
+
+    def _merged_towns(self, q: PartnerQuery, iso2: str, res: Resolution) -> Resolution:
+        """'Comines-Warneton', 'Heusden-Zolder': a municipality named after the towns it merged,
+        when the gazetteer has both towns within MERGED_KM of each other: placed at the bigger one
+        (usually the seat), flagged. Anything else keeps the resolution it had."""
+        for left, right in hyphen_splits(q.name):
+            sides = []
+            for part in (left, right):
+                rows = self.con.execute(
+                    "SELECT DISTINCT geonames_id FROM gazetteer_keys WHERE cc = ? AND key = atlas_key(?)",
+                    [iso2, part]).fetchall()
+                sides.append(list(self._places([int(r[0]) for r in rows]).values()))
+            pairs = [(a, b) for a in sides[0] for b in sides[1]
+                     if a.lon is not None and b.lon is not None and haversine_km(a.lon, a.lat, b.lon, b.lat) <= MERGED_KM]
+            if len(pairs) != 1:
+                continue
+            a, b = pairs[0]
+            seat = a if (a.population or 0) >= (b.population or 0) else b
+            merged = Resolution("matched", seat, "merged towns", key=res.key, flags=[
+                f"{q.name!r} is not in the gazetteer; it names {a.name} and {b.name} ({haversine_km(a.lon, a.lat, b.lon, b.lat):.0f} km "
+                f"apart): placed at {seat.name}, the bigger"])
+            checked = self._checked(q, merged)
+            return res if self._off_point(q, checked) else checked
+        return res
 
     @staticmethod
     def _off_point(q: PartnerQuery, res: Resolution) -> bool:

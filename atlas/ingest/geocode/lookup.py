@@ -164,7 +164,7 @@ class GazetteerLookup:
 
         return bool(shape[1].contains(Point(lon, lat)))
 
-    def within_hint(self, cands: list[Entity], hint: str) -> list[Entity]:
+    def within_hint(self, cands: list[Entity], hint: str, may_be_place: bool = True) -> list[Entity]:
         """The candidates a hint written with the name allows ('Colonna, Lazio', 'Munster, Lower
         Saxony'): those inside the admin-1 area it names, or within HINT_KM of a place it names
         (a city the place belongs to). When the hint names an area or a place, candidates outside
@@ -185,7 +185,7 @@ class GazetteerLookup:
                 understood = True
                 out += [c for c in mine if c.lon is not None and any(a.contains(Point(c.lon, c.lat)) for a in areas)]
                 continue
-            places = self.con.execute(
+            places = [] if not may_be_place else self.con.execute(
                 "SELECT DISTINCT g.lon, g.lat FROM gazetteer_keys k JOIN gazetteer g USING (geonames_id) "
                 "WHERE k.cc = ? AND k.key = ?", [cc, hkey]).fetchall()
             if places:
@@ -203,7 +203,11 @@ class GazetteerLookup:
                     if n:
                         for k in {name_key(n), name_key(admin_stripped(n) or n)}:
                             self._admin1_keys.setdefault((acc, k), set()).add(aid)
-        return sorted({a for k in keys for a in self._admin1_keys.get((cc, k), ())})
+        found = {a for k in keys for a in self._admin1_keys.get((cc, k), ())}
+        if not found:  # 'Aosta Valley' for Aosta, 'Lesser Poland' for Lesser Poland Voivodeship
+            found = {a for (acc, ak), ids in self._admin1_keys.items() if acc == cc and len(ak) >= 5
+                     for k in keys if len(k) >= 5 and (k.startswith(ak) or ak.startswith(k)) for a in ids}
+        return sorted(found)
 
     def _admin1_shape(self, aid: str) -> Any:
         """The prepared polygon of an admin-1 area (buffered ~5 km), None without shapes."""
