@@ -163,3 +163,20 @@ def test_story_titles_are_shown_as_text_not_markdown(db_env):
     title = at.title[0].value
     assert title.startswith(r"\[clic\]\(http\:") and r"\!\[x\]" in title  # literal text, no link or image
     assert any(r"Ma \*présentation\*" in c.value for c in at.caption)
+
+
+def test_review_queue_shows_one_entry_per_distinct_value(db_env, atlas_handle):
+    # The default atlas's real twinnings leave rows in the review queue (what the importer could
+    # not place): the page lists each distinct value once, with all its rows.
+    queue = atlas_handle.sql("SELECT decision_key, count(*) AS n FROM review_queue WHERE status = 'open' "
+                             "GROUP BY decision_key")
+    assert len(queue) > 0
+    at = AppTest.from_string(_page("data_quality"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    caption = next(c.value for c in at.caption if "valeurs distinctes" in c.value)
+    assert caption.startswith(f"{int(queue.n.sum())} lignes à vérifier · {len(queue)} valeurs distinctes")
+    assert len(at.expander) == min(25, len(queue))
+    # candidates read as names and ids, never as a dict's text
+    options = [o for r in at.radio for o in r.options]
+    assert options and not any("{" in o for o in options)

@@ -79,17 +79,26 @@ def _review_section(lang: str, path: str) -> None:
     if not queue:
         st.caption(t("review_empty", lang))
         return
-    st.caption(t("review_count", lang).format(n=len(queue)))
-    for item in queue[:25]:
+    # One entry per distinct value: a decision settles every row that holds it.
+    groups: dict[str, list[dict]] = {}
+    for item in queue:
+        groups.setdefault(item["decision_key"], []).append(item)
+    st.caption(t("review_count", lang).format(n=len(queue)) + " · "
+               + t("review_values", lang).format(n=len(groups)))
+    for rows in sorted(groups.values(), key=lambda g: -len(g))[:25]:
+        item = rows[0]
+        where = ", ".join(str(r["row"]) for r in rows[:8]) + (" …" if len(rows) > 8 else "")
         # Expander labels and radio options are markdown: imported values are escaped as text.
-        label = widgets.md_escape(f"{t('row', lang)} {item['row']} · {item['side']} · {item['value']} — {item['reason']}")
+        label = widgets.md_escape(f"{item['value']} ({item.get('context') or '—'}) · {item['side']} · "
+                                  f"{len(rows)} {t('row', lang)}(s) {where} — {item['reason']}")
         with st.expander(label):
             if item.get("context"):
                 st.text(item["context"])
             options = [-1] + list(range(len(item["candidates"])))
             choice = st.radio(t("review_pick", lang), options, key=f"pick_{item['id']}",
                               format_func=lambda i, c=item["candidates"]: t("review_ignore", lang) if i < 0
-                              else widgets.md_escape(c[i].get("label", str(c[i]))))
+                              else widgets.md_escape(f"{c[i].get('name', '')} [{c[i].get('id', '')}] "
+                                                     f"{c[i].get('detail', '')}"))
             coords = st.columns(3)
             lat = coords[0].number_input("lat", min_value=-90.0, max_value=90.0, value=None, key=f"lat_{item['id']}")
             lon = coords[1].number_input("lon", min_value=-180.0, max_value=180.0, value=None, key=f"lon_{item['id']}")
