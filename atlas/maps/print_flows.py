@@ -21,7 +21,7 @@ from atlas.geo import flows as fl
 from atlas.geo.arcs import great_circle_lines
 from atlas.maps import styles
 from atlas.maps.print_labels import LABELS, label_places, names_note
-from atlas.maps.print_legend import Crowding, make_room, note_height, place, refit, rows
+from atlas.maps.print_legend import Crowding, centre_above, make_room, note_height, place, refit, rows
 from atlas.maps.print_legend import draw as draw_legend
 from atlas.maps.print_page import default_source, page, plain_text, subtitle_for
 from atlas.maps.print_projection import (FRANCE_CRS, OVERSEAS, PROJECTION_ALIASES, PROJECTION_CHOICES, WORLD_CRS,
@@ -195,11 +195,15 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         notes.insert(names_at, names_note(labels, labels + 1, len(places) + 1, magnitude, lang))
     legend_rows = rows(word(f"colour_by.{colour_by}", lang), styles.legend_items(colour_by, palette, lang),
                        _width_items(vmax, magnitude, lang), _circle_items(t_max, magnitude, lang), notes)
-    if view == "world" and ax.get_xlim()[1] - ax.get_xlim()[0] >= (full[2] - full[0]) * 0.99:
-        make_room(fig, ax, legend_rows, full[1])  # the whole world: the legend goes under it
+    whole_world = view == "world" and ax.get_xlim()[1] - ax.get_xlim()[0] >= (full[2] - full[0]) * 0.99
+    if whole_world:
+        make_room(fig, ax, legend_rows, full[1])  # the legend goes in the band of page under the world
 
-    crowd = Crowding(fig, ax, vertices, (places[["x", "y"]].to_numpy(float), places["radius"].to_numpy(float) / 72),
-                     land, world_outline(tr) if view == "world" else None)
+    def crowding() -> Crowding:
+        return Crowding(fig, ax, vertices, (places[["x", "y"]].to_numpy(float), places["radius"].to_numpy(float) / 72),
+                        land, world_outline(tr) if view == "world" else None)
+
+    crowd = crowding()
     if overseas_codes:
         fr_vals = (fr_rows["outgoing"] + fr_rows["incoming"]).to_numpy(float)
 
@@ -209,6 +213,8 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
 
         insets(fig, ax, overseas_codes, draw, crowd)
     box, cols = place(crowd, legend_rows)
+    if whole_world and centre_above(fig, ax, box, full[1]):
+        crowd = crowding()  # the map moved: measure it again
     crowd.block(box)
     if view == "france":
         scale_bar(ax, crowd)

@@ -226,6 +226,21 @@ def make_room(fig: Figure, ax: Axes, legend_rows: list[Row], world_bottom: float
     ax.set_ylim(y1 - ah / scale, y1)
 
 
+def centre_above(fig: Figure, ax: Axes, box: Box, world_bottom: float) -> bool:
+    """Move a whole world down, half-way into the empty band between it and the legend laid under
+    it, so the page has no single wide blank band. True when the map moved."""
+    fw, fh = fig.get_size_inches()
+    pos = ax.get_position()
+    y0, y1 = ax.get_ylim()
+    per_inch = (y1 - y0) / (pos.height * fh)
+    bottom_in = pos.y0 * fh + (world_bottom - y0) / per_inch
+    gap = bottom_in - (box[3] + EDGE)
+    if box[1] > pos.y0 * fh + EDGE + 1e-6 or gap <= 0.05:  # the legend is not under the world
+        return False
+    ax.set_ylim(y0 + gap / 2 * per_inch, y1 + gap / 2 * per_inch)
+    return True
+
+
 def draw(fig: Figure, box: Box, cols: list[list[Row]]) -> Axes:
     """Draw the legend columns in ``box`` (figure inches) on a white card over the map."""
     fw, fh = fig.get_size_inches()

@@ -232,6 +232,11 @@ def frame(ax: Axes, xs: np.ndarray, ys: np.ndarray, full: tuple[float, float, fl
         # Taller than the world: the world keeps the top of the frame and the band left at the
         # bottom is white page, where the legend goes (it then covers no land).
         cy = min(max(cy, fy0 + h / 2), fy1 - h / 2) if h < (fy1 - fy0) else fy1 - h / 2
+    elif clamp:  # a part of the world: the frame stays on it, no band of page above or below
+        if h <= fy1 - fy0:
+            cy = min(max(cy, fy0 + h / 2), fy1 - h / 2)
+        if w <= fx1 - fx0:
+            cx = min(max(cx, fx0 + w / 2), fx1 - w / 2)
     ax.set_xlim(cx - w / 2, cx + w / 2)
     ax.set_ylim(cy - h / 2, cy + h / 2)
     ax.set_aspect("equal", adjustable="box")
