@@ -105,3 +105,19 @@ def test_data_export_carries_the_source(atlas_handle, tmp_path):
     df = pd.read_csv(out)
     assert "source" in df.columns and df["source"].notna().all()
     assert (df["source"] == "Wikidata (2017, CC0 1.0)").any()
+
+
+@pytest.mark.parametrize("sources,expected,absent", [
+    (["real"], "Wikidata (2017, CC0 1.0)", "inventées"),
+    ([], "données inventées", None),
+])
+def test_print_map_source_line_names_the_sources(atlas_handle, tmp_path, sources, expected, absent):
+    from pypdf import PdfReader
+
+    out = tmp_path / "carte.pdf"
+    atlas_handle.export_map(Filters(countries=["DE"], sources=sources), out)
+    text = " ".join((p.extract_text() or "") for p in PdfReader(str(out)).pages)
+    text = " ".join(text.split())
+    assert expected in text, text[-600:]
+    if absent:
+        assert absent not in text
