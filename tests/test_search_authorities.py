@@ -157,7 +157,7 @@ def test_nothing_matches_nonsense(db) -> None:
     assert search_authorities(db, "xqzwv kjhgt").empty
     assert search_authorities(db, "   ").empty
     assert list(search_authorities(db, "")) == ["id", "name", "level", "departement", "region", "population",
-                                                "has_links", "rank"]
+                                                "has_links", "rank", "formerly"]
 
 
 def _not_in_first_three(db, items: list[tuple[str, str]]) -> list:
