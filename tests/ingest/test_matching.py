@@ -285,10 +285,19 @@ def test_a_name_that_drops_a_river_is_taken_only_near_the_files_point(geo: Partn
     assert near.status == "matched" and near.entity is not None and near.entity.name == "Hattersheim"
 
 
-def test_merged_municipality_named_after_two_towns(geo: PartnerGeocoder) -> None:
-    res = _place(geo, "Heusden-Zolder", "Belgium")
+@pytest.mark.parametrize("name,towns", [("Heusden-Zolder", ("Heusden", "Zolder")),
+                                        ("Comines-Warneton", ("Comines", "Warneton")),
+                                        ("Langemark-Poelkapelle", ("Langemark", "Poelkapelle"))])
+def test_merged_municipality_named_after_two_towns(geo: PartnerGeocoder, name: str, towns: tuple[str, str]) -> None:
+    res = _place(geo, name, "Belgium")
     assert res.status == "matched" and res.method == "merged towns"
-    assert res.entity is not None and res.entity.name in ("Heusden", "Zolder")
+    assert res.entity is not None and res.entity.name in towns
+    assert any("is not in the gazetteer" in f for f in res.flags)
+
+
+def test_a_borough_with_no_town_of_its_name_stays_queued_with_a_reason(geo: PartnerGeocoder) -> None:
+    res = _place(geo, "Gravesham", "United Kingdom")
+    assert res.status == "unmatched" and "no place named 'Gravesham'" in res.reason
 
 
 @pytest.mark.parametrize("name,country", [("Gründau", "Germany"), ("Carrouge", "Switzerland"),

@@ -18,6 +18,8 @@ from atlas.ingest.records import Candidate, Entity
 from atlas.text import fold, fold_sql
 
 
+#: Words that may follow an admin-1 area's name in a hint ('Aosta Valley').
+_AREA_WORDS = ("valley", "region", "province", "state", "county", "land")
 #: A hint that names a place keeps the candidates within this distance (km) of it.
 HINT_KM = 40.0
 
@@ -204,9 +206,9 @@ class GazetteerLookup:
                         for k in {name_key(n), name_key(admin_stripped(n) or n)}:
                             self._admin1_keys.setdefault((acc, k), set()).add(aid)
         found = {a for k in keys for a in self._admin1_keys.get((cc, k), ())}
-        if not found:  # 'Aosta Valley' for Aosta, 'Lesser Poland' for Lesser Poland Voivodeship
-            found = {a for (acc, ak), ids in self._admin1_keys.items() if acc == cc and len(ak) >= 5
-                     for k in keys if len(k) >= 5 and (k.startswith(ak) or ak.startswith(k)) for a in ids}
+        if not found:  # 'Aosta Valley' for Aosta (never 'Bedfordshire' for Bedford)
+            found = {a for k in keys for word in _AREA_WORDS if k.endswith(word)
+                     for a in self._admin1_keys.get((cc, k[:-len(word)]), ())}
         return sorted(found)
 
     def _admin1_shape(self, aid: str) -> Any:
