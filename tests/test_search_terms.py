@@ -90,6 +90,12 @@ def test_a_trailing_departement_code_after_a_name_is_a_hint(query: str, departem
     assert (terms.departement, terms.query) == (departement, rest)
 
 
+def test_a_suggestion_pasted_back_is_its_name_and_departement() -> None:
+    terms = parse("Montélimar (26) · Commune — aucun lien enregistré")
+    assert (terms.query, terms.departement) == ("montelimar", "26")
+    assert parse("Occitanie · Région (ex-Midi-Pyrénées)").query == "occitanie"
+
+
 def test_words_in_brackets_stay_out_of_the_core() -> None:
     terms = parse("Mairie de Saint-Denis (La Réunion)")
     assert terms.core == "saint denis" and terms.query == "mairie de saint denis (la reunion)"

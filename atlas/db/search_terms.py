@@ -143,7 +143,9 @@ def name_core(text: str, institution: bool = True) -> str:
 def parse(text: str) -> SearchTerms:
     """Understand a query: ``parse("Conseil départemental du Nord")`` ->
     ``SearchTerms(query="conseil departemental du nord", core="nord", levels=("departement",))``."""
-    query = _GLUED_CODE_RE.sub(r"\1 \2", fold_query(text[:MAX_QUERY]))
+    # a suggestion pasted back ("Montélimar (26) · Commune"): its name and département only
+    text = text[:MAX_QUERY].split("\u00b7")[0]
+    query = _GLUED_CODE_RE.sub(r"\1 \2", fold_query(text))
     departement = None
     found = _DEPARTEMENT_RE.search(query)
     if found and _DEPARTEMENT_RE.sub("", query).strip():
