@@ -94,11 +94,19 @@ def themes_by_sdg(themes_sdgs: pd.DataFrame, lang: str) -> alt.Chart:
 
 
 def bar_counts(df: pd.DataFrame, label: str, value: str, title: str, colour: str = "#1d4ed8",
-               colour_field: str | None = None) -> alt.Chart:
-    """A horizontal bar chart of ``value`` by ``label``."""
+               colour_field: str | None = None, legend_field: str | None = None,
+               legend_title: str | None = None) -> alt.Chart:
+    """A horizontal bar chart of ``value`` by ``label``. ``colour_field`` holds each bar's colour;
+    with ``legend_field`` (what the colour stands for) a legend names the colours."""
     enc = {"x": alt.X(f"{value}:Q", title=title), "y": alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
            "tooltip": [f"{label}:N", f"{value}:Q"]}
     mark = alt.Chart(df).mark_bar(color=colour)
-    if colour_field:
+    if colour_field and legend_field:
+        pairs = df[[legend_field, colour_field]].drop_duplicates(legend_field).sort_values(legend_field)
+        enc["color"] = alt.Color(f"{legend_field}:N", title=legend_title,
+                                 scale=alt.Scale(domain=pairs[legend_field].tolist(), range=pairs[colour_field].tolist()),
+                                 legend=alt.Legend(orient="bottom", columns=1, labelLimit=400))
+        enc["tooltip"] = [*enc["tooltip"], f"{legend_field}:N"]
+    elif colour_field:
         enc["color"] = alt.Color(f"{colour_field}:N", scale=None)
     return mark.encode(**enc).properties(height=max(140, 22 * len(df)))

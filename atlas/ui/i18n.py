@@ -155,6 +155,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "origin_real": {"fr": "Réelles (sources importées)", "en": "Real (imported sources)"},
     "origin_demo": {"fr": "Inventées (démonstration)", "en": "Invented (demonstration)"},
     "source_col": {"fr": "Source", "en": "Source"},
+    "main_sdg": {"fr": "ODD principal du thème", "en": "Theme's main SDG"},
+    "n_shared_partner": {"fr": "Partenaires en commun", "en": "Partners in common"},
+    "n_shared_country": {"fr": "Pays en commun", "en": "Countries in common"},
+    "n_shared_theme": {"fr": "Thèmes en commun", "en": "Themes in common"},
     "review_values": {"fr": "{n} valeurs distinctes (une décision règle toutes leurs lignes ; les 25 premières "
                             "sont affichées)",
                       "en": "{n} distinct values (one decision settles all their rows; the first 25 are shown)"},

@@ -83,12 +83,18 @@ def _theme_chart(links: pd.DataFrame, lang: str):
     for themes in links["themes"]:
         for code in themes:
             counts[code] = counts.get(code, 0) + 1
+    def sdg_label(code: str) -> str:
+        sdg = SDG_BY_NUMBER[THEME_BY_CODE[code].sdgs[0]]
+        return f"{'ODD' if fr else 'SDG'} {sdg.number} · {sdg.name_fr if fr else sdg.name_en}"
+
     df = pd.DataFrame([{"theme": THEME_BY_CODE[c].label_fr if fr else THEME_BY_CODE[c].label_en, "links": n,
-                        "colour": SDG_BY_NUMBER[THEME_BY_CODE[c].sdgs[0]].colour}
+                        "colour": SDG_BY_NUMBER[THEME_BY_CODE[c].sdgs[0]].colour, "sdg": sdg_label(c)}
                        for c, n in counts.items() if c in THEME_BY_CODE])
     if df.empty:
         return None
-    return charts.bar_counts(df, "theme", "links", t("links", lang), colour_field="colour")
+    # each bar in the colour of its theme's main SDG, and the legend says which
+    return charts.bar_counts(df, "theme", "links", t("links", lang), colour_field="colour", legend_field="sdg",
+                             legend_title=t("main_sdg", lang))
 
 
 def _see_also(authority: dict, lang: str, path: str, version: int) -> None:
@@ -152,22 +158,20 @@ def render() -> None:
     _hit, sel = widgets.flow_map(filters, MapOptions(origin_level="authority", dest_level="authority"), lang,
                                  key="territory_map", height=480)
     exports.export_panel(sel, lang, key="territory", title=authority["name"])
+    # Tables take the page's width: their names and kinds are read whole, not cut ("Jumelag…").
+    st.subheader(t("partners", lang))
+    st.dataframe(_partners_table(links, lang), hide_index=True, width="stretch", height=320)
     left, right = st.columns(2)
     with left:
-        st.subheader(t("partners", lang))
-        st.dataframe(_partners_table(links, lang), hide_index=True, width="stretch", height=320)
-    with right:
         st.subheader(t("themes", lang))
         chart = _theme_chart(links, lang)
         if chart is not None:
             st.altair_chart(chart, width="stretch")
-    left, right = st.columns(2)
-    with left:
+    with right:
         st.subheader(t("by_sdg", lang))
         st.altair_chart(charts.sdg_bars(data.sdg_projects(path, version, filters), lang), width="stretch")
-    with right:
-        st.subheader(t("over_time", lang))
-        st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
+    st.subheader(t("over_time", lang))
+    st.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
 
     st.subheader(t("table_projects", lang))
     projects = data.projects(path, version, filters)
@@ -179,13 +183,12 @@ def render() -> None:
 
     st.subheader(t("peers", lang))
     peers = data.peers(path, version, tuple(ids), lang)
-    cols = st.columns(3)
-    for col, kind in zip(cols, ("partner", "country", "theme")):
-        col.markdown(f"**{t('peers_' + kind, lang)}**")
+    tabs = st.tabs([t("peers_" + kind, lang) for kind in ("partner", "country", "theme")])
+    for tab, kind in zip(tabs, ("partner", "country", "theme")):
         df = peers[kind]
         if df.empty:
-            col.caption(t("none", lang))
+            tab.caption(t("none", lang))
         else:
             what = df["what"] if kind != "theme" else [widgets.theme_labels(w.split(", "), lang) for w in df["what"]]
-            col.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): what,
-                                        "n": df["n"]}), hide_index=True, width="stretch")
+            tab.dataframe(pd.DataFrame({t("fr_authorities", lang): df["fr_name"], t("shared", lang): what,
+                                        t("n_shared_" + kind, lang): df["n"]}), hide_index=True, width="stretch")
