@@ -93,6 +93,12 @@ def scaled(r: dict) -> tuple[float, float, str]:
     return fixed + (r["build_s"] - fixed) * factor, r["html_mb"] * factor, note
 
 
+def _by_size(results: dict[str, dict], extra: dict[str, dict] | None) -> list[tuple[str, dict]]:
+    """Every database with link measurements, smallest first."""
+    rows = list({**results, **(extra or {})}.items())
+    return sorted(rows, key=lambda item: item[1]["links"]["links"]["links"])
+
+
 def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tuple[float, float],
            extra: dict[str, dict] | None = None) -> str:
     lines = [f"Command: `{cmd}`", "",
@@ -130,7 +136,7 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
               "| database | links | `a.links(Filters())` | its peak memory | with vectorised arcs (of which arcs) "
               "| its peak memory | `atlas.open()` | first `flows()` | second `flows()` |",
               "|---|---|---|---|---|---|---|---|---|"]
-    for label, r in {**results, **(extra or {})}.items():
+    for label, r in _by_size(results, extra):
         lk, fw, vec = r["links"]["links"], r["links"]["flows"], r["links"].get("vector")
         vec_cells = (f"{fmt_s(vec['links_s'])} ({fmt_s(vec['arcs_s'])}) | {vec['peak_mb']:.0f} MB" if vec
                      else "– | –")
@@ -173,7 +179,7 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
                      f"{met[size / o['html_mb'] >= 5]}), drawn in {fmt_s(r['chrome']['draw_s'])} (goal < 2 s: "
                      f"{met[r['chrome']['draw_s'] < 2]}), slowest filter query {worst[label]:.0f} ms (goal < 100 ms: "
                      f"{met[worst[label] < 100]})")
-    for label, r in {**results, **(extra or {})}.items():
+    for label, r in _by_size(results, extra):
         lk, fw = r["links"]["links"], r["links"]["flows"]
         n = lk["links"]
         if n >= 50_000:
