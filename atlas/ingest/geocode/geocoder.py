@@ -242,6 +242,13 @@ class PartnerGeocoder(GazetteerLookup):
             return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
                               reason=f"{len(cands)} places are named {q.name!r} in {cands[0].country_iso2}, "
                                      f"and it is another name of bigger ones ({', '.join(others)})")
+        mine = [e for e in cands if own and e.geonames_id in own]
+        if len(mine) == 1 and len(cands) > 1:
+            # one place has the name as its own, the others only as an alternate ('Cattolica' and
+            # Cattolica Eraclea): the one whose name it is
+            others = [e.name for e in cands if e is not mine[0]][:3]
+            return self._checked(q, Resolution("matched", mine[0], "name", key=key, flags=[
+                f"{q.name!r} is the own name of {mine[0].name} only (also another name of {', '.join(others)})"]))
         first, second = cands[0].population or 0, cands[1].population or 0
         # GeoNames gives 0 for an unknown population: such a homonym may be as big as a town,
         # not as a city
