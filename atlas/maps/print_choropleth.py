@@ -8,12 +8,14 @@ comes from :mod:`atlas.maps.print_page`, the projection and insets from
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pyproj import Transformer
 
 from atlas.maps import styles
-from atlas.maps.print_legend import Crowding, make_room, place, rows
+from atlas.maps.print_labels import LABELS, label_places, reserve_note, settle_note
+from atlas.maps.print_legend import Crowding, centre_above, make_room, place, refit, rows
 from atlas.maps.print_legend import draw as draw_legend
 from atlas.maps.print_page import default_source, page, plain_text, subtitle_for
 from atlas.maps.print_projection import (FRANCE_CRS, OVERSEAS, WORLD_CRS, WORLD_Y, clip_to_world, countries, frame,
@@ -30,8 +32,9 @@ EMPTY = "#fafafa"
 @plain_text
 def static_choropleth(values: dict[str, float], level: str = "departement", *, title: str, subtitle: str = "",
                       source: str | None = None, magnitude: str = "links", lang: str = "fr", layout: str = "a4",
-                      demo: bool = False) -> Figure:
-    """A print choropleth of counts per département (Lambert-93 with overseas insets) or country."""
+                      demo: bool = False, labels: int = LABELS) -> Figure:
+    """A print choropleth of counts per département (Lambert-93 with overseas insets) or country,
+    the ``labels`` largest named."""
     source = source or default_source(lang, demo)
     if level not in ("departement", "country"):
         raise ValueError(f"choropleth level must be 'departement' or 'country', got {level!r}")
@@ -53,7 +56,10 @@ def static_choropleth(values: dict[str, float], level: str = "departement", *, t
               f"{styles.format_value(lo + 1, magnitude, lang)} – {styles.quantity(hi, magnitude, lang)}")
              for i, (lo, hi) in enumerate(zip(lower, bounds))]
     items.append((EMPTY, word("none", lang)))
-    legend_rows = rows(per_area(level, magnitude, lang), [], swatches=items, notes=[demo_mark(lang)] if demo else [])
+    notes = [demo_mark(lang)] if demo else []
+    if labels and any(v > 0 for v in values.values()):
+        reserve_note(notes, 0, labels, magnitude, lang)
+    legend_rows = rows(per_area(level, magnitude, lang), [], swatches=items, notes=notes)
     if level == "departement":
         land = countries(crs, clip=(-30.0, 25.0, 50.0, 72.0))
         land.plot(ax=ax, facecolor=styles.LAND, edgecolor=styles.LAND_EDGE, lw=0.35)
@@ -75,17 +81,33 @@ def static_choropleth(values: dict[str, float], level: str = "departement", *, t
     else:
         graticule(ax, tr)
         land = countries(crs)
-        land.plot(ax=ax, color=[colour_of(values.get(c, 0)) for c in land["iso2"]], edgecolor=styles.LAND_EDGE, lw=0.3)
+        land.plot(ax=ax, color=[colour_of(values.get(c, 0)) for c in land["iso2"]], edgecolor=styles.LAND_EDGE, lw=0.3,
+                  zorder=2)  # over the graticule
         clip_to_world(ax, tr, ax.collections[-1])
         x0, x1 = tr.transform(-180.0, 0.0)[0], tr.transform(180.0, 0.0)[0]
         frame(ax, np.array([x0, x1]), np.array(WORLD_Y), (x0, WORLD_Y[0], x1, WORLD_Y[1]), margin=0.0)
         make_room(fig, ax, legend_rows, WORLD_Y[0])  # the legend goes in the band of page under the world
         graticule_lines(ax, tr)
         style_map_axes(ax)
-        crowd = Crowding(fig, ax, None, None, land.geometry.to_numpy(), world_outline(tr))
+        crowd_land = land.geometry.to_numpy()
+        crowd = Crowding(fig, ax, None, None, crowd_land, world_outline(tr))
     box, cols = place(crowd, legend_rows)
+    if level == "country" and centre_above(fig, ax, box, WORLD_Y[0]):
+        crowd = Crowding(fig, ax, None, None, crowd_land, world_outline(tr))  # the world moved: measure again
     crowd.block(box)
     if level == "departement":
         scale_bar(ax, crowd)
+    if labels and any(v > 0 for v in values.values()):
+        shapes = metro if level == "departement" else land
+        codes = shapes["code" if level == "departement" else "iso2"].astype(str).to_numpy()
+        px, py = tr.transform(shapes["lon"].to_numpy(float), shapes["lat"].to_numpy(float))
+        name_col = "name" if level == "departement" else ("name_en" if lang == "en" else "name_fr")
+        places = pd.DataFrame({"name": shapes[name_col].to_numpy(object), "x": px, "y": py, "radius": 0.0,
+                               "value": [values.get(c, 0.0) for c in codes],
+                               "side": "fr" if level == "departement" else "partner"})
+        places = places[places["value"] > 0]
+        placed, tried = label_places(fig, ax, crowd, places, labels)
+        settle_note(legend_rows, 0, placed, tried, len(places), magnitude, lang)
+        box = refit(box, cols, crowd.map_box())
     draw_legend(fig, box, cols)
     return fig

@@ -8,7 +8,6 @@ and every word from :mod:`atlas.maps.words`.
 from __future__ import annotations
 
 import math
-from textwrap import wrap
 
 import numpy as np
 import pandas as pd
@@ -20,8 +19,8 @@ from pyproj import Transformer
 from atlas.geo import flows as fl
 from atlas.geo.arcs import great_circle_lines
 from atlas.maps import styles
-from atlas.maps.print_labels import LABELS, label_places, names_note
-from atlas.maps.print_legend import Crowding, centre_above, make_room, note_height, place, refit, rows
+from atlas.maps.print_labels import LABELS, label_places, reserve_note, settle_note
+from atlas.maps.print_legend import Crowding, centre_above, make_room, place, refit, rows
 from atlas.maps.print_legend import draw as draw_legend
 from atlas.maps.print_page import default_source, page, plain_text, subtitle_for
 from atlas.maps.print_projection import (FRANCE_CRS, OVERSEAS, PROJECTION_ALIASES, PROJECTION_CHOICES, WORLD_CRS,
@@ -192,7 +191,7 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
     # avoid the legend), then given its final words.
     names_at = len(notes) - (1 if demo else 0)
     if labels and len(places):
-        notes.insert(names_at, names_note(labels, labels + 1, len(places) + 1, magnitude, lang))
+        reserve_note(notes, names_at, labels, magnitude, lang)
     legend_rows = rows(word(f"colour_by.{colour_by}", lang), styles.legend_items(colour_by, palette, lang),
                        _width_items(vmax, magnitude, lang), _circle_items(t_max, magnitude, lang), notes)
     whole_world = view == "world" and ax.get_xlim()[1] - ax.get_xlim()[0] >= (full[2] - full[0]) * 0.99
@@ -220,9 +219,7 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
         scale_bar(ax, crowd)
     if labels and len(places):
         placed, tried = label_places(fig, ax, crowd, places, labels)
-        names_row = [r for r in legend_rows if r.kind == "note"][names_at]
-        names_row.lines = wrap(names_note(placed, tried, len(places), magnitude, lang), 46) or [""]
-        names_row.height = note_height(len(names_row.lines) if placed else 0)
+        settle_note(legend_rows, names_at, placed, tried, len(places), magnitude, lang)
         box = refit(box, cols, crowd.map_box())
     draw_legend(fig, box, cols)
     return fig

@@ -12,14 +12,14 @@ very long.
 
 from __future__ import annotations
 
-from textwrap import shorten
+from textwrap import shorten, wrap
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from atlas.maps.print_legend import Box, Crowding
+from atlas.maps.print_legend import Box, Crowding, Row, note_height
 from atlas.maps.print_page import FONT, as_text
 from atlas.maps.words import WORDS, word
 
@@ -98,3 +98,17 @@ def names_note(placed: int, tried: int, total: int, magnitude: str, lang: str) -
     if placed == tried:
         return word("names_top", lang, n=placed, rank=rank)
     return word("names_some", lang, n=placed, k=tried, rank=rank)
+
+
+def reserve_note(notes: list[str], at: int, labels: int, magnitude: str, lang: str) -> None:
+    """Insert at ``at`` the legend's line on names, in its longest wording: the legend is placed
+    before the names (they must avoid it), and :func:`settle_note` gives the line its words."""
+    notes.insert(at, names_note(labels, labels + 1, labels + 2, magnitude, lang))
+
+
+def settle_note(legend_rows: list[Row], at: int, placed: int, tried: int, total: int, magnitude: str,
+                lang: str) -> None:
+    """The names' line (the ``at``-th note of the legend) with its final words and height."""
+    row = [r for r in legend_rows if r.kind == "note"][at]
+    row.lines = wrap(names_note(placed, tried, total, magnitude, lang), 46) or [""]
+    row.height = note_height(len(row.lines) if placed else 0)

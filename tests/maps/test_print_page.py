@@ -197,3 +197,30 @@ def test_names_from_data_print_as_text(atlas_handle, tmp_path):
                                  dest_level=sel.dest_level, layout="a4")
     svg = static.save_figure(fig, tmp_path / "names.svg").read_text(encoding="utf-8")
     assert "$x^2$ &lt;b&gt;Ville&lt;/b&gt; {0}" in svg
+
+
+def test_16_9_shows_the_whole_equal_earth_outline(atlas_handle):
+    """On a slide the world is whole: its outline's full width and height are in the frame."""
+    sel, fig = _figure(atlas_handle, Filters(), layout="16:9")
+    ax = fig.axes[0]
+    x0, y0, x1, y1 = world_outline(transformer(WORLD_CRS)).bounds
+    (fx0, fx1), (fy0, fy1) = ax.get_xlim(), ax.get_ylim()
+    assert fx0 <= x0 and x1 <= fx1 and fy0 <= y0 and y1 <= fy1 + 1.0
+    assert (x1 - x0) / (fx1 - fx0) >= 0.9  # and it fills the slide's width
+
+
+@pytest.mark.parametrize(("view", "expected"), [("countries", ["Sénégal", "Mali", "Maroc"]),
+                                                ("departements", [])])
+def test_choropleths_name_their_largest_places(atlas_handle, tmp_path, view, expected):
+    from pypdf import PdfReader
+
+    path = atlas_handle.export_map(Filters(), tmp_path / f"{view}.pdf", view=view)
+    text = PdfReader(path).pages[0].extract_text()
+    sel = products.select_view(atlas_handle.db, Filters(), MapOptions(view=view))
+    values = products.choropleth_values(sel)
+    assert "Noms : " in text
+    if view == "departements":
+        names = loaders.read_shapes("departements").set_index("code")["name"]
+        top = sorted(values, key=values.get, reverse=True)[:3]
+        expected = [names[c] for c in top if c in names.index and len(c) == 2]
+    assert expected and all(name in text for name in expected), expected
