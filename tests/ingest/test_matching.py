@@ -318,3 +318,16 @@ def test_a_foreign_alternate_name_does_not_outweigh_a_towns_own_name(geo: Partne
     # 'Aken' is Aachen in Dutch; Aken (Elbe) is the town of that name.
     res = _place(geo, "Aken", "Germany")
     assert res.entity is not None and res.entity.name == "Aken"
+
+
+def test_the_one_homonym_whose_own_name_it_is_is_taken(geo: PartnerGeocoder) -> None:
+    res = _place(geo, "Cattolica", "Italy")  # Cattolica Eraclea carries it only as another name
+    assert res.entity is not None and res.entity.name == "Cattolica"
+    assert any("own name" in f for f in res.flags)
+
+
+def test_one_place_listed_twice_is_one_place(geo: PartnerGeocoder) -> None:
+    res = _place(geo, "Fujiyoshida", "Japan")  # 'Fujiyoshida' and 'Fuji-yoshida', next to each other
+    assert res.status == "matched" and any("taken as one" in f for f in res.flags)
+    kansas = _place(geo, "Kansas City", "United States")  # two cities in two states
+    assert kansas.status == "ambiguous"

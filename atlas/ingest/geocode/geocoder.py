@@ -25,6 +25,8 @@ POPULATION_DOMINANCE = 5.0
 #: A homonym whose population GeoNames does not know (0) is taken to be smaller than a place
 #: of this many inhabitants, not smaller than any (Friesenheim of 647 vs an unknown Friesenheim).
 UNKNOWN_POPULATION_BELOW = 50_000
+#: Homonyms this close (km) to the biggest of them are one place listed twice.
+SAME_PLACE_KM = 8.0
 #: Two towns that name one municipality ('Comines-Warneton') lie within this distance (km).
 MERGED_KM = 15.0
 #: File coordinates this close (km) to a candidate choose it.
@@ -249,6 +251,15 @@ class PartnerGeocoder(GazetteerLookup):
             others = [e.name for e in cands if e is not mine[0]][:3]
             return self._checked(q, Resolution("matched", mine[0], "name", key=key, flags=[
                 f"{q.name!r} is the own name of {mine[0].name} only (also another name of {', '.join(others)})"]))
+        if cands[0].lon is not None and all(
+                e.lon is not None and e.admin1 == cands[0].admin1
+                and haversine_km(e.lon, e.lat, cands[0].lon, cands[0].lat) <= SAME_PLACE_KM for e in cands[1:]):
+            # homonyms next to each other in one region are one place listed twice (a town and its
+            # centre, Fujiyoshida and Fuji-yoshida): the bigger entry (Kansas City, Kansas and
+            # Missouri, are two)
+            return self._checked(q, Resolution("matched", cands[0], "name", key=key, flags=[
+                f"{len(cands)} places named {q.name!r} lie within {SAME_PLACE_KM:.0f} km of each other: "
+                f"taken as one ({cands[0].name})"]))
         first, second = cands[0].population or 0, cands[1].population or 0
         # GeoNames gives 0 for an unknown population: such a homonym may be as big as a town,
         # not as a city
