@@ -16,15 +16,20 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "pays": ("atlas.ui.pages.country", "country_page", ":material/flag:", False),
     "presentation": ("atlas.ui.pages.presentation", "presentation", ":material/slideshow:", False),
     "import": ("atlas.ui.pages.data_quality", "data_quality", ":material/upload_file:", True),
+    "projet": ("atlas.ui.pages.project", "sheet_project", ":material/description:", False),
+    "partenariat": ("atlas.ui.pages.partnership", "sheet_partnership", ":material/handshake:", False),
 }
 DEFAULT = "explorer"
+#: Pages reached by links (a sheet needs its ?id=…), not listed in the navigation.
+HIDDEN = frozenset({"projet", "partenariat"})
 
 
 def page(url_path: str, lang: str) -> st.Page:
     """The st.Page of ``url_path`` (Streamlit matches pages by their URL path)."""
     module, title, icon, _edit = PAGES[url_path]
     render = importlib.import_module(module).render
-    return st.Page(render, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == DEFAULT)
+    return st.Page(render, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == DEFAULT,
+                   visibility="hidden" if url_path in HIDDEN else "visible")
 
 
 def pages(lang: str, edit: bool) -> list[st.Page]:

@@ -84,6 +84,32 @@ def sync_url(filters: Filters, extra: dict[str, str] | None = None) -> None:
         st.query_params.from_dict(params)
 
 
+#: URL parameter of the session's own story (built on the Explorer, uploaded or edited).
+STORY_PARAM = "my_story"
+
+
+def session_story():
+    """The session's own story, restored from the URL after a reload (None if there is none)."""
+    from atlas.ui.stories import story_from_param
+
+    story = st.session_state.get("custom_story")
+    if story is None and STORY_PARAM in st.query_params:
+        story = story_from_param(st.query_params.get(STORY_PARAM, ""))
+        if story is not None:
+            st.session_state["custom_story"] = story
+    return story
+
+
+def story_params() -> dict[str, str]:
+    """The URL parameter that keeps the session's own story (empty when there is none, or when
+    it is too long for a URL: it then lives in the session only, and its file can be downloaded)."""
+    from atlas.ui.stories import story_to_param
+
+    story = session_story()
+    text = story_to_param(story) if story is not None else None
+    return {STORY_PARAM: text} if text else {}
+
+
 def sidebar_filters(lang: str, path: str, version: int) -> Filters:
     """Every filter of the atlas in the sidebar, initialised from the URL."""
     fr = lang == "fr"
@@ -143,6 +169,19 @@ def sidebar_filters(lang: str, path: str, version: int) -> Filters:
                    departements=departements, levels=levels, kinds=kinds, funding=funding, status=status,
                    years=None if tuple(years) == (y0, y1) else tuple(years),
                    authorities=initial.authorities, sources=sources)
+
+
+def sheet_urls(page: str, ids) -> list[str | None]:  # noqa: ANN001 - a column of ids
+    """Links to the sheet pages (/projet?id=…, /partenariat?id=…) for a table column."""
+    from urllib.parse import quote
+
+    return [f"/{page}?id={quote(str(i), safe='')}" if isinstance(i, str) and i else None for i in ids]
+
+
+def sheet_column(lang: str) -> dict:
+    """column_config of a table's sheet-link column."""
+    return {t("open_sheet", lang): st.column_config.LinkColumn(display_text=t("open_sheet", lang) + " ↗",
+                                                              width="small")}
 
 
 def provenance_banner(lang: str, path: str, version: int) -> None:

@@ -180,3 +180,26 @@ def test_review_queue_shows_one_entry_per_distinct_value(db_env, atlas_handle):
     # candidates read as names and ids, never as a dict's text
     options = [o for r in at.radio for o in r.options]
     assert options and not any("{" in o for o in options)
+
+
+def test_project_sheet_from_url(db_env, atlas_handle):
+    pid = atlas_handle.sql("SELECT project_id FROM project_parties GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").iloc[0, 0]
+    title = atlas_handle.sql("SELECT title FROM projects WHERE id = $i", {"i": pid}).iloc[0, 0]
+    at = AppTest.from_string(_page("project"), default_timeout=TIMEOUT)
+    at.query_params["id"] = pid
+    at.run()
+    assert not at.exception, at.exception
+    from atlas.ui.widgets import md_escape
+
+    assert [x.value for x in at.title] == [md_escape(title)]
+    assert any("Données inventées" in w.value for w in at.warning)  # a demonstration project says so
+
+
+@pytest.mark.parametrize("bad", ["nope", "x" * 500, "<script>alert(1)</script>", ""])
+def test_sheet_with_an_unknown_id_says_so(db_env, bad):
+    at = AppTest.from_string(_page("partnership"), default_timeout=TIMEOUT)
+    if bad:
+        at.query_params["id"] = bad
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Aucune fiche" in i.value for i in at.info)

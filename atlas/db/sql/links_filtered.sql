@@ -22,6 +22,7 @@ SELECT fr_id, partner_id,
        coalesce(sum(budget_eur), 0) AS budget_eur,
        coalesce(sum(budget_share_eur), 0) AS amount_eur,
        list_sort(list_distinct(list(origin))) AS origins,
+       min(partnership_id) AS partnership_id,  -- the link's (first) partnership: its sheet
        string_agg(DISTINCT source, ' ; ' ORDER BY source) AS source
 FROM link_facts
 {where}

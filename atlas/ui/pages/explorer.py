@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -11,9 +13,12 @@ from atlas.models import KIND_BY_CODE
 from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, nav, widgets
 from atlas.ui.i18n import t
+from atlas.ui.state import (DEST_CHOICES, ORIGIN_CHOICES, TABLE_KINDS, TABS, page_params, params_from_view,
+                            view_from_params)
 
-ORIGIN_CHOICES = ("auto", "authority", "departement", "region", "france")
-DEST_CHOICES = ("auto", "authority", "country", "zone")
+#: Widget key of each view setting (MapOptions field names), read from and written to the URL.
+VIEW_KEYS = ("origin_level", "dest_level", "colour_by", "magnitude")
+TAB_KEYS = {"map": "tab_map", "charts": "tab_charts", "table": "tab_table"}
 
 
 def _level_label(level: str, lang: str) -> str:
@@ -37,6 +42,7 @@ def _links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
                                                for c in v if c in KIND_BY_CODE) for v in links["kinds"]],
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in links["sdgs"]],
         t("source_col", lang): links["source"],
+        t("open_sheet", lang): widgets.sheet_urls("partenariat", links["partnership_id"]),
     })
     return out
 
@@ -55,6 +61,7 @@ def _projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         "ODD" if fr else "SDGs": [", ".join(str(s) for s in v) for v in projects["sdgs"]],
         "Budget (€)": projects["budget_eur"],
         t("source_col", lang): projects["source"],
+        t("open_sheet", lang): widgets.sheet_urls("projet", projects["id"]),
     })
 
 
@@ -68,16 +75,39 @@ def _search(df: pd.DataFrame, query: str) -> pd.DataFrame:
     return df[text.str.contains(q, regex=False)]
 
 
-def _add_to_story(filters, origin: str, dest: str, lang: str) -> None:
-    """Append the current view to the session's own story (shown on the Présentation page)."""
+def _add_to_story(filters, view: MapOptions, lang: str) -> None:
+    """Append the current view (filters, levels, colour and width) to the session's own story
+    (shown on the Présentation page, kept in the URL)."""
     from atlas.ui.stories import Step, Story
 
-    story = st.session_state.get("custom_story") or Story(title={"fr": t("my_story", "fr"), "en": t("my_story", "en")},
-                                                          steps=())
+    story = widgets.session_story() or Story(title={"fr": t("my_story", "fr"), "en": t("my_story", "en")}, steps=())
     title = data.describe(data.db_path(), data.db_version(data.db_path()), filters, lang)
-    step = Step(title={lang: title}, text={lang: ""}, filters=filters, origin_level=origin, dest_level=dest)
+    step = Step(title={lang: title}, text={lang: ""}, filters=filters, origin_level=view.origin_level,
+                dest_level=view.dest_level, magnitude=view.magnitude, colour_by=view.colour_by)
     st.session_state["custom_story"] = Story(title=story.title, steps=story.steps + (step,))
     st.toast(t("added_to_story", lang).format(n=len(story.steps) + 1))
+
+
+def _view_settings(lang: str) -> dict[str, str]:
+    """The view settings (levels, colour, width, tab, table kind) from the widgets' state, set
+    from the URL when a page opens (or when a widget was not drawn in the last run)."""
+    params = st.query_params.to_dict()
+    for field, value in view_from_params(params).items():
+        st.session_state.setdefault(field, value)
+    page = page_params(params)
+    st.session_state.setdefault("table_kind", page.get("table", TABLE_KINDS[0]))
+    # Tabs are known by their label: find the code of the current label in either language.
+    labels = {code: {t(key, "fr"), t(key, "en")} for code, key in TAB_KEYS.items()}
+    current = st.session_state.get("explorer_tab")
+    tab = next((code for code, names in labels.items() if current in names), page.get("tab", TABS[0]))
+    st.session_state["explorer_tab"] = t(TAB_KEYS[tab], lang)
+    view = MapOptions(**{k: st.session_state[k] for k in VIEW_KEYS if k in st.session_state})
+    extra = params_from_view(dataclasses.asdict(view))
+    if tab != TABS[0]:
+        extra["tab"] = tab
+    if st.session_state["table_kind"] != TABLE_KINDS[0]:
+        extra["table"] = st.session_state["table_kind"]
+    return extra
 
 
 def render() -> None:
@@ -85,7 +115,8 @@ def render() -> None:
     path = data.db_path()
     version = data.db_version(path)
     filters = widgets.sidebar_filters(lang, path, version)
-    widgets.sync_url(filters)
+    extra = _view_settings(lang)
+    widgets.sync_url(filters, {**extra, **widgets.story_params()})
 
     st.title(t("title", lang))
     widgets.provenance_banner(lang, path, version)
@@ -95,7 +126,9 @@ def render() -> None:
     widgets.metrics({"links": len(links), **data.counts(path, version, filters)}, lang)
     st.caption(widgets.md_escape(data.describe(path, version, filters, lang)))  # names may come from imports
 
-    tab_map, tab_charts, tab_table = st.tabs([t("tab_map", lang), t("tab_charts", lang), t("tab_table", lang)])
+    # on_change="rerun": the open tab is known to Python, so it goes into the URL.
+    tab_map, tab_charts, tab_table = st.tabs([t(TAB_KEYS[code], lang) for code in TABS], key="explorer_tab",
+                                             on_change="rerun")
     with tab_map:
         if links.empty:
             st.warning(t("no_links", lang))
@@ -111,9 +144,9 @@ def render() -> None:
                                      format_func=lambda v: MAGNITUDE_WORDS[v][0 if lang == "fr" else 1].capitalize())
             c5.caption(t("click_hint", lang))
             # A callback: the click is recorded even if the map's first report interrupts the run.
-            c5.button(t("add_to_story", lang), key="add_to_story", on_click=_add_to_story,
-                      args=(filters, origin, dest, lang))
             view = MapOptions(origin_level=origin, dest_level=dest, colour_by=colour, magnitude=magnitude)
+            c5.button(t("add_to_story", lang), key="add_to_story", on_click=_add_to_story,
+                      args=(filters, view, lang))
             hit, sel = widgets.flow_map(filters, view, lang, key="explorer_map", clickable=True)
             if hit:
                 widgets.apply_filters(widgets.add_to_filters(filters, hit))
@@ -133,14 +166,14 @@ def render() -> None:
             if len(ts):
                 right.altair_chart(charts.themes_by_sdg(ts, lang), width="stretch")
     with tab_table:
-        which = st.radio(" ", [t("table_links", lang), t("table_projects", lang)], horizontal=True,
-                         key="table_kind", label_visibility="collapsed")
+        which = st.radio(" ", TABLE_KINDS, horizontal=True, key="table_kind", label_visibility="collapsed",
+                         format_func=lambda code: t(f"table_{code}", lang))
         query = st.text_input(t("search_table", lang), key="table_search")
-        if which == t("table_links", lang):
+        if which == "links":
             table = _links_table(links, lang)
         else:
             table = _projects_table(data.projects(path, version, filters), lang)
         shown = _search(table, query)
         st.caption(t("rows_shown", lang).format(n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
         # st.dataframe draws cell text as text: names from imported files cannot inject markup.
-        st.dataframe(shown, width="stretch", hide_index=True, height=520)
+        st.dataframe(shown, width="stretch", hide_index=True, height=520, column_config=widgets.sheet_column(lang))

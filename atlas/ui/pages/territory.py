@@ -74,6 +74,7 @@ def _partners_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         "Types" if fr else "Kinds": [", ".join(KIND_BY_CODE[k].label_fr if fr else KIND_BY_CODE[k].label_en
                                                for k in v if k in KIND_BY_CODE) for v in links["kinds"]],
         t("source_col", lang): links["source"],
+        t("open_sheet", lang): widgets.sheet_urls("partenariat", links["partnership_id"]),
     }).sort_values(["Depuis" if fr else "Since"], na_position="last")
 
 
@@ -160,7 +161,8 @@ def render() -> None:
     exports.export_panel(sel, lang, key="territory", title=authority["name"])
     # Tables take the page's width: their names and kinds are read whole, not cut ("Jumelag…").
     st.subheader(t("partners", lang))
-    st.dataframe(_partners_table(links, lang), hide_index=True, width="stretch", height=320)
+    st.dataframe(_partners_table(links, lang), hide_index=True, width="stretch", height=320,
+                 column_config=widgets.sheet_column(lang))
     left, right = st.columns(2)
     with left:
         st.subheader(t("themes", lang))
@@ -179,7 +181,8 @@ def render() -> None:
         t("col_project", lang): projects["title"], t("col_start", lang): projects["year_start"],
         t("col_end", lang): projects["year_end"], t("col_partners", lang): projects["partners"],
         t("themes", lang): [widgets.theme_labels(v, lang) for v in projects["themes"]],
-    }), hide_index=True, width="stretch", height=300)
+        t("open_sheet", lang): widgets.sheet_urls("projet", projects["id"]),
+    }), hide_index=True, width="stretch", height=300, column_config=widgets.sheet_column(lang))
 
     st.subheader(t("peers", lang))
     peers = data.peers(path, version, tuple(ids), lang)
