@@ -1,10 +1,13 @@
-"""Filters ↔ URL query parameters, so every view can be shared or bookmarked."""
+"""Filters and view settings ↔ URL query parameters, so every view can be shared or bookmarked.
+
+A URL is typed by people: every value read here is bounded and checked, a bad one is ignored.
+"""
 
 from __future__ import annotations
 
 from typing import Mapping
 
-from atlas.models import ORIGINS, Filters
+from atlas.models import COLOUR_BY, MAGNITUDES, ORIGINS, Filters
 
 #: Query parameter name of each list field of Filters (comma-separated values in the URL).
 LIST_FIELDS = ("themes", "countries", "sdgs", "zones", "regions", "departements", "levels", "kinds",
@@ -56,4 +59,63 @@ def params_from_filters(filters: Filters) -> dict[str, str]:
             out[name] = ",".join(str(v) for v in values)
     if filters.years:
         out["years"] = f"{filters.years[0]}-{filters.years[1]}"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# View settings: everything besides the filters that changes what a page shows.
+
+#: The levels the Explorer offers (a subset of the engine's; "auto" lets the budget choose).
+ORIGIN_CHOICES = ("auto", "authority", "departement", "region", "france")
+DEST_CHOICES = ("auto", "authority", "country", "zone")
+
+#: URL parameter → (MapOptions field, accepted values; the first is the default).
+VIEW_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "origin": ("origin_level", ORIGIN_CHOICES),
+    "dest": ("dest_level", DEST_CHOICES),
+    "colour": ("colour_by", COLOUR_BY),
+    "width": ("magnitude", MAGNITUDES),
+}
+#: Explorer tabs and table kinds, as language-independent codes (a shared link works in both languages).
+TABS = ("map", "charts", "table")
+TABLE_KINDS = ("links", "projects")
+
+#: Longest choice code read from the URL (every code above is shorter).
+MAX_CHOICE_CHARS = 64
+
+
+def choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
+    """The value of ``name`` when it is one of ``allowed``, else None (a typo is ignored)."""
+    value = str(params.get(name) or "")[:MAX_CHOICE_CHARS].strip()
+    return value if value in allowed else None
+
+
+def view_from_params(params: Mapping[str, str]) -> dict[str, str]:
+    """MapOptions fields (origin_level, dest_level, colour_by, magnitude) set by the URL; values
+    the app does not offer are left out, so the widget keeps its default."""
+    out = {}
+    for name, (field, allowed) in VIEW_PARAMS.items():
+        value = choice(params, name, allowed)
+        if value is not None:
+            out[field] = value
+    return out
+
+
+def params_from_view(view: Mapping[str, str]) -> dict[str, str]:
+    """URL parameters for MapOptions fields (only those that differ from the default)."""
+    out = {}
+    for name, (field, allowed) in VIEW_PARAMS.items():
+        value = view.get(field)
+        if value in allowed and value != allowed[0]:
+            out[name] = str(value)
+    return out
+
+
+def page_params(params: Mapping[str, str]) -> dict[str, str]:
+    """The Explorer's tab and table kind from the URL (valid ones only)."""
+    out = {}
+    for name, allowed in (("tab", TABS), ("table", TABLE_KINDS)):
+        value = choice(params, name, allowed)
+        if value is not None:
+            out[name] = value
     return out
