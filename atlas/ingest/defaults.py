@@ -61,6 +61,33 @@ def import_real_sources(con: duckdb.DuckDBPyConnection, say: Callable[[str], Non
     return reports
 
 
+UNPLACED_START = "<!-- unplaced:start (generated: python -m atlas.ingest.defaults) -->"
+UNPLACED_END = "<!-- unplaced:end -->"
+
+
+def unplaced_markdown(path: Path) -> str:
+    """What the import of the shipped sources left in the review queue, as a Markdown table (one
+    line per distinct value): the list data/README.md carries, kept true by a test."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        files = [Path(src.path).name for src in REAL_SOURCES]
+        rows = con.execute(
+            """SELECT side, raw_value, coalesce(context, ''), count(*) AS n,
+                      string_agg(DISTINCT file_name, ', ' ORDER BY file_name), any_value(detail)
+               FROM review_queue WHERE status = 'open' AND list_contains(?, file_name)
+               GROUP BY side, raw_value, context, decision_key ORDER BY side, raw_value, 3""", [files]).fetchall()
+    finally:
+        con.close()
+
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"{len(rows)} distinct values ({sum(r[3] for r in rows)} rows) wait for a person:", "",
+             "| side | value as written | country or context | rows | file | why |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r[0]} | {cell(r[1])} | {cell(r[2])} | {r[3]} | {cell(r[4])} | {cell(r[5])} |" for r in rows]
+    return "\n".join(lines)
+
+
 def user_batches(path: Path) -> list[str]:
     """Ids of the import batches of a database that came from users' files (neither the
     demonstration nor a shipped real source): what a rebuild would lose. [] when unreadable."""
@@ -106,3 +133,11 @@ def build_default_atlas(path: Path, *, demo: bool = True, real: bool = True, see
     for r in reports:
         counts[f"imported {r.file}"] = r.links_imported
     return counts
+
+
+if __name__ == "__main__":  # print the unplaced list of the default database, for data/README.md
+    import sys
+
+    from atlas import config
+
+    print(unplaced_markdown(Path(sys.argv[1]) if len(sys.argv) > 1 else config.default_db_path()))
