@@ -141,7 +141,9 @@ def static_flow_map(flows: pd.DataFrame, *, title: str, subtitle: str = "", sour
     fig, ax = page(layout, title, sub, source, projection_note(view, lang))
     style_map_axes(ax)
     tr = transformer(crs)
-    full, land = base_layers(ax, view, crs, tr)
+    lon = np.r_[flows["origin_lon"].to_numpy(float), flows["dest_lon"].to_numpy(float)] if len(flows) else np.zeros(1)
+    lat = np.r_[flows["origin_lat"].to_numpy(float), flows["dest_lat"].to_numpy(float)] if len(flows) else np.zeros(1)
+    full, land = base_layers(ax, view, crs, tr, (np.nanmin(lon), np.nanmin(lat), np.nanmax(lon), np.nanmax(lat)))
 
     drawn, others = fl.top_flows(flows, max_flows, magnitude) if len(flows) else (flows, {"n_flows": 0})
     totals = fl.location_totals(flows, magnitude)

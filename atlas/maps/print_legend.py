@@ -143,6 +143,12 @@ class Crowding:
         gx, gy = np.meshgrid(np.linspace(box[0], box[2], n), np.linspace(box[1], box[3], n))
         return self.to_inch.inverted().transform(np.column_stack([gx.ravel(), gy.ravel()]))
 
+    def hides_circle(self, box: Box, margin: float = 0.25) -> bool:
+        """Some circle's centre lies in the box or within ``margin`` inches of it (room for its name)."""
+        c = self.circles[0]
+        return bool(len(c) and ((c[:, 0] >= box[0] - margin) & (c[:, 0] <= box[2] + margin)
+                                & (c[:, 1] >= box[1] - margin) & (c[:, 1] <= box[3] + margin)).any())
+
     def land_share(self, box: Box) -> float:
         """Share of the box over land (a grid of sample points)."""
         if self.land is None:

@@ -185,16 +185,17 @@ def scale_bar(ax: Axes, crowd: Crowding | None = None, length_km: float | None =
     spots = [(x1 - pad_x - length, y0 + pad_y), (x0 + pad_x, y0 + pad_y),
              (x1 - pad_x - length, y1 - pad_y - label_h - h), (x0 + pad_x, y1 - pad_y - label_h - h)]
     bx, by = spots[0]
-    for sx, sy in spots:
-        if crowd is None:
-            break
-        (ix0, iy0), (ix1, iy1) = crowd.to_inch.transform([(sx - length * 0.1, sy - h), (sx + length * 1.1,
-                                                                                         sy + h + label_h)])
-        box = (ix0 - 0.12, iy0, ix1 + 0.12, iy1)
-        if crowd.is_free(box):
-            bx, by = sx, sy
-            crowd.block(box)
-            break
+    if crowd is not None:
+        boxes = []
+        for sx, sy in spots:
+            (ix0, iy0), (ix1, iy1) = crowd.to_inch.transform([(sx - length * 0.1, sy - h),
+                                                              (sx + length * 1.1, sy + h + label_h)])
+            boxes.append((ix0 - 0.12, iy0, ix1 + 0.12, iy1))
+        # The first spot clear of the legend, insets and places; else the first clear of the first two.
+        free = [i for i, b in enumerate(boxes) if crowd.is_free(b) and not crowd.hides_circle(b)] or \
+            [i for i, b in enumerate(boxes) if crowd.is_free(b)] or [0]
+        bx, by = spots[free[0]]
+        crowd.block(boxes[free[0]])
     half = length / 2
     ax.add_patch(Rectangle((bx, by), half, h, facecolor="#374151", edgecolor="#374151", lw=0.5, zorder=6))
     ax.add_patch(Rectangle((bx + half, by), half, h, facecolor="white", edgecolor="#374151", lw=0.5, zorder=6))
@@ -280,17 +281,25 @@ def insets(fig: Figure, ax: Axes, codes: list[str], draw: Callable[[Axes, str, T
     return boxes
 
 
-def base_layers(ax: Axes, view: str, crs: str, tr: Transformer
+def base_layers(ax: Axes, view: str, crs: str, tr: Transformer,
+                extent: tuple[float, float, float, float] | None = None
                 ) -> tuple[tuple[float, float, float, float], np.ndarray]:
     """Land (and the world's shape, or the régions of France) under a flow map: the view's full
-    extent and the land shapes (where the legend and names would hide something)."""
+    extent and the land shapes (where the legend and names would hide something).
+
+    ``extent`` (lon/lat of the flows): Lambert-93 chosen for flows beyond Europe draws the land
+    out to them (north of 10° S, where the conic projection still holds), not only Europe's."""
     if view == "world":
         graticule(ax, tr)
         land = countries(crs)
         # Equal Earth is widest at the equator; Antarctica (below 60° S) is left out.
         full = (tr.transform(-180.0, 0.0)[0], WORLD_Y[0], tr.transform(180.0, 0.0)[0], WORLD_Y[1])
     else:
-        land = countries(crs, clip=(-30.0, 25.0, 50.0, 72.0))
+        clip = (-30.0, 25.0, 50.0, 72.0)
+        if extent is not None:
+            clip = (max(-180.0, min(clip[0], extent[0] - 10)), max(-10.0, min(clip[1], extent[1] - 10)),
+                    min(180.0, max(clip[2], extent[2] + 10)), min(85.0, max(clip[3], extent[3] + 10)))
+        land = countries(crs, clip=clip)
         x0, y0 = tr.transform(EUROPE_BOX[0], EUROPE_BOX[1])
         x1, y1 = tr.transform(EUROPE_BOX[2], EUROPE_BOX[3])
         full = (x0, y0, x1, y1)
