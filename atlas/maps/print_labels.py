@@ -12,7 +12,7 @@ very long.
 
 from __future__ import annotations
 
-from textwrap import shorten, wrap
+from textwrap import wrap
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,9 @@ def label_places(fig: Figure, ax: Axes, crowd: Crowding, places: pd.DataFrame, l
     for idx, row in top.iterrows():
         k = inside.index.get_loc(idx)
         gap = float(row["radius"]) + 2.0  # points from the centre to the name
-        name = shorten(as_text(row["name"]), 32, placeholder="…")
+        name = one_line(row["name"])
+        if not name:
+            continue
         best: tuple[int, object, Box] | None = None
         for ha, va, dx, dy in POSITIONS:
             ann = ax.annotate(name, xy=(row["x"], row["y"]), xytext=(dx * gap, dy * gap), textcoords="offset points",
@@ -76,6 +78,13 @@ def label_places(fig: Figure, ax: Axes, crowd: Crowding, places: pd.DataFrame, l
             crowd.block(best[2])
             placed += 1
     return placed, len(top)
+
+
+def one_line(name: object, limit: int = 32) -> str:
+    """A name on one line (runs of whitespace, newlines included, as one space), cut to ``limit``
+    characters with "…" (a long single word is cut too, not dropped)."""
+    text = " ".join(as_text(name).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _circles_in(box: Box, centres: np.ndarray, radii: np.ndarray, skip: int) -> int:

@@ -197,10 +197,12 @@ def test_names_from_data_print_as_text(atlas_handle, tmp_path):
     sel = products.select_view(atlas_handle.db, MONTELIMAR, MapOptions())
     flows = sel.flows.copy()
     flows.loc[flows.index[0], "dest_name"] = "$x^2$ <b>Ville</b> {0}"
+    flows.loc[flows.index[1], "dest_name"] = "Saint-\nMartin\tdu Lac " + "x" * 60
     fig = static.static_flow_map(flows, title=sel.title, n_links=sel.n_links, origin_level=sel.origin_level,
                                  dest_level=sel.dest_level, layout="a4")
     svg = static.save_figure(fig, tmp_path / "names.svg").read_text(encoding="utf-8")
     assert "$x^2$ &lt;b&gt;Ville&lt;/b&gt; {0}" in svg
+    assert "Saint- Martin du Lac xxxxxxxxxx…" in svg  # one line, cut with an ellipsis
 
 
 def test_16_9_shows_the_whole_equal_earth_outline(atlas_handle):
