@@ -361,3 +361,15 @@ def test_french_places_without_stored_keys_read_the_gazetteer_table() -> None:
     assert places.commune_of(dunkirk[0])[0].insee == "59183"  # named Dunkerque among its names
     assert places.commune_of(places.places("Juan-les-Pins")[0])[0].insee == "06004"  # the nearest
     assert places.commune_of(places.places("Nowhere")[0]) is None  # no commune within 5 km
+
+
+def test_a_current_name_wins_over_a_name_that_ended_long_ago(fr: FrenchMatcher) -> None:
+    # Saint-Étienne-les-Orgues was 'Saint-Étienne' until 1988: a bare 'Saint-Étienne' is the city.
+    res = fr.resolve(FrenchRef(name="SAINT ETIENNE"))
+    assert res.entity is not None and res.entity.id == "commune:42218"
+    assert any("until 1988" in f for f in res.flags)
+    # in its département, the old name still leads to the commune that carried it
+    old = fr.resolve(FrenchRef(name="Saint-Étienne", departement="04"))
+    assert old.entity is not None and old.entity.name == "Saint-Étienne-les-Orgues"
+    # a name that ended recently stays a homonym (Évry until 2019)
+    assert fr.resolve(FrenchRef(name="Évry")).status == "ambiguous"

@@ -25,6 +25,9 @@ NEAR_KM = 15.0
 #: taken: the file means another place (a merged or renamed commune, a homonym the reference
 #: lacks). The row goes to review with the match as a candidate.
 FAR_KM = 30.0
+#: Without département or coordinates, a current commune's name wins over another commune's old
+#: name that ended before this year (Saint-Étienne, not Saint-Étienne-les-Orgues until 1988).
+LONG_GONE_BEFORE = 2000
 #: Among homonyms near the file's point, the nearest is taken when the next is this many times
 #: farther (Le Pont-de-Beauvoisin, Savoie and Isère, face each other across the Guiers).
 NEAREST_RATIO = 3.0
@@ -208,6 +211,10 @@ class FrenchMatcher:
             if ids in SINGLE_COLLECTIVITE:
                 # one collectivité holding two levels' powers (Paris; Guyane, Martinique, Mayotte)
                 return Resolution("matched", ix.entities[SINGLE_COLLECTIVITE[ids]], "name")
+            if lon is None and not deps and not region:
+                res = self._current_over_long_gone(name, entries)
+                if res is not None:
+                    return res
             communes = [e for e in entries if ix.entities[e.entity_id].level == "commune"]
             if deps and not level and len(communes) == 1 and all(
                     ix.entities[e.entity_id].level in ("departement", "region") for e in entries if e not in communes):
@@ -285,6 +292,20 @@ class FrenchMatcher:
             return None
         d = haversine_km(lon, lat, ent.lon, ent.lat)
         return d if d > FAR_KM else None
+
+    def _current_over_long_gone(self, name: str, entries: list[Entry]) -> Resolution | None:
+        """'Saint-Étienne' with nothing else said is the city, not the name Saint-Étienne-les-Orgues
+        carried until 1988: a current commune's own name wins over other communes' names that
+        ended before LONG_GONE_BEFORE (flagged). Names that ended since (Évry, 2019) stay homonyms."""
+        current = [e for e in entries if e.via == "name"]
+        gone = [e for e in entries if e.via == "old_name" and e.kind == "historique" and e.until is not None
+                and e.until < LONG_GONE_BEFORE]
+        if len(current) != 1 or len(current) + len(gone) != len(entries):
+            return None
+        ent = self.ix.entities[current[0].entity_id]
+        was = ", ".join(f"{self.ix.entities[e.entity_id].name} until {e.until}" for e in gone[:3])
+        return Resolution("matched", ent, "name", flags=[
+            f"{name!r} read as the current commune {ent.name} ({ent.insee}); it was also the name of {was}"])
 
     def _old_note(self, e: Entry) -> str:
         ent = self.ix.entities[e.entity_id]
