@@ -176,7 +176,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("atlas.cli.ingest", "atlas.cli.maps")
+COMMAND_MODULES: tuple[str, ...] = ("atlas.cli.ingest", "atlas.cli.maps", "atlas.cli.users")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -275,14 +275,14 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
 
 
 def import_into(con: duckdb.DuckDBPyConnection, path: str | Path, provenance: Provenance,
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None, strict: bool = False) -> ImportReport:
     """Import a file into an open database being built (no lock, no transaction of its own: the
     caller's build is atomic), with its provenance. The default atlas imports its real source
     files this way (atlas.ingest.defaults): the same matching as any user file."""
     t0 = time.perf_counter()
     raw = load_file(path)
     report = ImportReport(file=raw.name, file_hash=raw.sha256, encoding=raw.encoding, dry_run=False)
-    _run(con, raw, "auto", Mapping(), None, False, report, progress or (lambda _s, _d, _t: None), write=True,
+    _run(con, raw, "auto", Mapping(), None, strict, report, progress or (lambda _s, _d, _t: None), write=True,
          provenance=provenance)
     report.seconds = round(time.perf_counter() - t0, 2)
     return report

@@ -16,6 +16,7 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "pays": ("atlas.ui.pages.country", "country_page", ":material/flag:", False),
     "presentation": ("atlas.ui.pages.presentation", "presentation", ":material/slideshow:", False),
     "import": ("atlas.ui.pages.data_quality", "data_quality", ":material/upload_file:", True),
+    "declarer": ("atlas.ui.pages.declare", "declare", ":material/edit_note:", True),
     "projet": ("atlas.ui.pages.project", "sheet_project", ":material/description:", False),
     "partenariat": ("atlas.ui.pages.partnership", "sheet_partnership", ":material/handshake:", False),
 }

@@ -102,3 +102,16 @@ def wait_idle(page, timeout: float = TIMEOUT_S) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout * 1000)
+
+
+#: The account the editing-server fixtures create (atlas.ingest.accounts.add_user).
+E2E_ADMIN = ("e2e-admin", "e2e-password-123")
+
+
+def sign_in(page, name: str = E2E_ADMIN[0], password: str = E2E_ADMIN[1]) -> None:
+    """Fill the editing server's sign-in form of the page shown and wait for it to go."""
+    page.get_by_label("Nom d'utilisateur").wait_for(timeout=TIMEOUT_S * 1000)
+    page.get_by_label("Nom d'utilisateur").fill(name)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_text("Connecté : " + name).first.wait_for(timeout=TIMEOUT_S * 1000)

@@ -23,7 +23,7 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import LOCAL_HOSTS, TIMEOUT_S, map_state, wait, wait_idle, wait_visible
+from tests.e2e.helpers import E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, sign_in, wait, wait_idle, wait_visible
 
 pytestmark = pytest.mark.e2e
 
@@ -108,6 +108,9 @@ def hostile(demo_db: Path, tmp_path_factory):
     # Titles are free text: kept as written, except that the importer strips HTML tags.
     assert {n for n in HOSTILE if "<" not in n} <= titles, titles
     log = folder / "server.log"
+    from atlas.ingest.accounts import add_user
+
+    add_user(db, E2E_ADMIN[0], "admin", E2E_ADMIN[1])
     with serve(db, log, {"ATLAS_EDIT": "1"}) as url:
         yield {"url": url, "db": db, "log": log, "csv": source, "titles": titles, "refused": refused,
                "folder": folder}
@@ -515,6 +518,7 @@ def test_import_page_dry_run(hostile, page):
     watch = Watch(page, hostile["log"])
     page.goto(f"{hostile['url']}/import", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Import et qualité").wait_for(timeout=TIMEOUT_S * 1000)
+    sign_in(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(hostile["csv"]))
     check = page.get_by_role("button", name="Vérifier (sans rien écrire)")
     wait(page, check.is_enabled, "the uploaded file to be accepted")

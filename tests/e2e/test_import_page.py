@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import assert_offline, wait
+from tests.e2e.helpers import E2E_ADMIN, assert_offline, sign_in, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +33,9 @@ def edit_server(demo_db: Path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("edit")
     db = folder / "atlas.duckdb"
     shutil.copy(demo_db, db)
+    from atlas.ingest.accounts import add_user
+
+    add_user(db, E2E_ADMIN[0], "admin", E2E_ADMIN[1])
     with serve(db, folder / "server.log", {"ATLAS_EDIT": "1"}) as url:
         yield url, db
 
@@ -57,6 +60,7 @@ def test_upload_import_and_undo(edit_server, page, tmp_path):
     partnerships_before = _count(db, "SELECT count(*) FROM partnerships")
     page.goto(f"{url}/import", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Import et qualité").wait_for(timeout=60_000)
+    sign_in(page)  # an editing server asks for an account before any editing page
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixture))
     check = page.get_by_role("button", name="Vérifier (sans rien écrire)")
     wait(page, check.is_enabled, "the uploaded file to be accepted")

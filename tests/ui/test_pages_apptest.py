@@ -171,7 +171,12 @@ def test_review_queue_shows_one_entry_per_distinct_value(db_env, atlas_handle):
     queue = atlas_handle.sql("SELECT decision_key, count(*) AS n FROM review_queue WHERE status = 'open' "
                              "GROUP BY decision_key")
     assert len(queue) > 0
+    import time
+
+    from atlas.ingest.accounts import User
+
     at = AppTest.from_string(_page("data_quality"), default_timeout=TIMEOUT)
+    at.session_state["auth_user"] = (User("admin", "admin"), time.monotonic())  # signed in (atlas.ui.auth)
     at.run()
     assert not at.exception, at.exception
     caption = next(c.value for c in at.caption if "valeurs distinctes" in c.value)
@@ -203,3 +208,30 @@ def test_sheet_with_an_unknown_id_says_so(db_env, bad):
     at.run()
     assert not at.exception, at.exception
     assert any("Aucune fiche" in i.value for i in at.info)
+
+
+def _declare_app(user):
+    import time
+
+    at = AppTest.from_string(_page("declare"), default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["auth_user"] = (user, time.monotonic())
+    return at
+
+
+def test_declare_page_asks_to_sign_in_and_checks_the_role(db_env):
+    from atlas.ingest.accounts import User
+
+    at = _declare_app(None)
+    at.run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Connexion" for s in at.subheader)
+    assert not [f for f in at.text_input if f.label.startswith("Collectivité française")]
+    at = _declare_app(User("lecteur", "reader"))
+    at.run()
+    assert any("ne permet pas" in e.value for e in at.error)
+    at = _declare_app(User("mairie", "contributor", "commune:26198"))
+    at.run()
+    assert not at.exception, at.exception
+    field = next(f for f in at.text_input if f.label.startswith("Collectivité française"))
+    assert field.value == "commune:26198" and field.disabled  # a commune's agent declares for it only

@@ -188,3 +188,27 @@ CREATE TABLE IF NOT EXISTS authority_aliases (
     batch_id     VARCHAR,
     PRIMARY KEY (authority_id, alias)
 );
+
+-- ---- Accounts (atlas.ingest.accounts): who may change what, and what was changed -------------
+-- Roles: admin (everything, users), contributor (the records of its own authority or territory:
+-- `scope` is an authority id such as commune:26198, departement:26 or region:84), reader.
+CREATE TABLE IF NOT EXISTS users (
+    name            VARCHAR PRIMARY KEY,
+    role            VARCHAR NOT NULL,
+    scope           VARCHAR,
+    password_hash   VARCHAR NOT NULL,   -- argon2id (argon2-cffi)
+    created_at      TIMESTAMP NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMP,
+    disabled        BOOLEAN NOT NULL DEFAULT false
+);
+-- Every change and every sign-in attempt: who, when, what.
+CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at TIMESTAMP NOT NULL,
+    user_name VARCHAR,
+    action    VARCHAR NOT NULL,         -- sign_in, sign_in_refused, declare, update, undo, import, user_add…
+    target    VARCHAR,                  -- batch id, record id or user name
+    detail    VARCHAR
+);
+-- The signed-in user who made a batch (declarations, imports from the app); NULL for the CLI.
+ALTER TABLE import_batches ADD COLUMN IF NOT EXISTS user_name VARCHAR;

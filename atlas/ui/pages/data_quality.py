@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.errors import AtlasError
-from atlas.ui import data, widgets
+from atlas.ui import auth, data, widgets
 from atlas.ui.i18n import t
 
 FORMATS = ("auto", "projects", "template", "pairs", "directory")
@@ -141,6 +141,7 @@ def render() -> None:
     lang = st.session_state.get("lang", "fr")
     path = data.db_path()
     st.title(t("data_quality", lang))
+    auth.require(lang, roles=("admin",))  # imports, review and undo of any batch: administrators
     st.caption(t("edit_mode_note", lang))
     _import_section(lang, path)
     if "last_report" in st.session_state:
