@@ -201,6 +201,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "role_reader": {"fr": "lecteur", "en": "reader"},
     "role_refused": {"fr": "Votre rôle ({role}) ne permet pas d'utiliser cette page.",
                      "en": "Your role ({role}) does not allow this page."},
+    "sheet_history": {"fr": "Historique des modifications", "en": "History of changes"},
     "sheet_project": {"fr": "Fiche projet", "en": "Project sheet"},
     "sheet_partnership": {"fr": "Fiche partenariat", "en": "Partnership sheet"},
     "sheet_missing": {"fr": "Aucune fiche ne porte cet identifiant : ouvrez-la depuis un tableau ou un profil.",

@@ -53,6 +53,18 @@ def _provenance(sheet: dict[str, Any], lang: str) -> None:
     st.caption(widgets.md_escape(f"{words['source']} : " + " · ".join(bits)))
 
 
+def _history(sheet: dict[str, Any], lang: str, path: str) -> None:
+    """Who changed the record and when (the audit log of its batch: declarations, updates)."""
+    from atlas.ingest.accounts import history
+
+    rows = history(path, (sheet.get("provenance") or {}).get("batch_id"))
+    if rows:
+        with st.expander(t("sheet_history", lang)):
+            for r in rows:
+                st.text(f"{r['at']:%Y-%m-%d %H:%M} · {r['user'] or '—'} · {r['action']}"
+                        + (f" · {r['detail']}" if r.get("detail") else ""))
+
+
 def _party_links(parties: list[dict[str, Any]], lang: str) -> None:
     words = LABELS["fr" if lang == "fr" else "en"]
     for p in parties[:40]:
@@ -105,6 +117,7 @@ def render_sheet(kind: str) -> None:
              years, status.get(sheet.get("status") or "", sheet.get("status") or "")]
     st.markdown(widgets.md_escape(" · ".join(f for f in facts if f)))
     _provenance(sheet, lang)
+    _history(sheet, lang, path)
     st.download_button(t("sheet_pdf", lang), _pdf(path, version, kind, sid, lang), file_name=f"fiche-{sid}.pdf",
                        mime="application/pdf", icon=":material/picture_as_pdf:")
     if kind == "project":
