@@ -52,6 +52,8 @@ def _visible_text(at: AppTest) -> str:
 @pytest.mark.parametrize(("page", "param"), [
     ("explorer", "sdgs"), ("explorer", "years"), ("explorer", "countries"), ("explorer", "authorities"),
     ("territory", "id"), ("country", "country"), ("presentation", "step"),
+    ("explorer", "origin"), ("explorer", "dest"), ("explorer", "colour"), ("explorer", "width"), ("explorer", "tab"),
+    ("explorer", "table"), ("explorer", "my_story"), ("presentation", "story"), ("presentation", "my_story"),
 ])
 @pytest.mark.parametrize("value", [BIG, "[lien](javascript:alert(1))", "²"])
 def test_pages_survive_hostile_parameters(db_env, page, param, value):
@@ -64,3 +66,20 @@ def test_pages_survive_hostile_parameters(db_env, page, param, value):
     assert str(db_env.parent) not in shown  # no server path
     # A markdown link typed into the URL is shown as text, never made a link.
     assert "[lien](javascript:" not in shown
+
+
+def test_presentation_survives_a_story_in_the_url_naming_codes_the_database_lacks(db_env):
+    """A story packed in the URL is checked like an uploaded file; codes it names that this
+    database does not hold give a one-line error, not a traceback."""
+    from atlas.models import Filters
+    from atlas.ui.stories import Step, Story, story_to_param
+
+    story = Story(title={"fr": "x"}, steps=(Step(title={"fr": "Nulle part"}, text={"fr": ""},
+                                                 filters=Filters(countries=["ZZ"])),))
+    at = AppTest.from_string(_page("presentation"), default_timeout=90)
+    at.query_params["my_story"] = story_to_param(story)
+    at.query_params["story"] = "session"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Nulle part"
+    assert any("ZZ" in e.value for e in at.error)
