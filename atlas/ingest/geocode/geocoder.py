@@ -31,8 +31,9 @@ SAME_PLACE_KM = 8.0
 MERGED_KM = 15.0
 #: File coordinates this close (km) to a candidate choose it.
 NEAR_KM = 25.0
-#: File coordinates farther than this (km) from the match are flagged.
-FAR_KM = 50.0
+#: File coordinates farther than this (km) from the match are flagged, and the file's point is used
+#: when it lies in the country (the same distance as the French side's FAR_KM).
+FAR_KM = 30.0
 FUZZY_ACCEPT = 92.0
 FUZZY_GAP = 6.0
 
@@ -182,9 +183,10 @@ class PartnerGeocoder(GazetteerLookup):
                 res = Resolution("unmatched", candidates=[self._cand(res.entity)], key=res.key,
                                  reason=f"{q.name!r} may be {res.entity.name} (read as {rq.name!r}), but the gazetteer "
                                         f"has no place of the full name: not taken without the file's coordinates")
-            elif rq is not q and self._off_point(q, res):
-                # another reading of the name found a place, but not where the file puts it: the
-                # file means a place the gazetteer lacks ('Heidesheim am Rhein' is not Heidesheim)
+            elif rq is not q and (self._off_point(q, res) or (res.status != "matched" and q.lon is not None)):
+                # another reading of the name found a place, but not where the file puts it (or
+                # several): the file means a place the gazetteer lacks ('Heidesheim am Rhein' is
+                # not Heidesheim); its point is used when it lies in the country
                 res = self._no_name_match(q, codes, res.key)
             if rq is not q and res.status == "matched" and res.entity is not None:
                 hint = f" in {rq.admin1}" if rq.admin1 and rq.admin1 != q.admin1 else ""
@@ -226,6 +228,14 @@ class PartnerGeocoder(GazetteerLookup):
             near = [e for e in cands if haversine_km(q.lon, q.lat, e.lon, e.lat) <= NEAR_KM]
             if len(near) >= 1:
                 return Resolution("matched", near[0], "name+coordinates", key=key)
+            iso2 = codes[0] if len(codes) == 1 else None
+            if len(cands) > 1 and iso2 and self._inside(iso2, q.lon, q.lat) and all(
+                    haversine_km(q.lon, q.lat, e.lon, e.lat) > FAR_KM for e in cands if e.lon is not None):
+                # homonyms, all far from the file's point in the right country: the file means
+                # another place of that name, which the gazetteer lacks
+                return Resolution("matched", self.manual_entity(q.name, iso2, q.lon, q.lat, "file"), "file_coordinates",
+                                  key=key, flags=[f"{len(cands)} places named {q.name!r} in the gazetteer, all over "
+                                                  f"{FAR_KM:.0f} km from the file's point: placed at the file's coordinates"])
         if len({e.country_iso2 for e in cands}) > 1:
             return Resolution("ambiguous", candidates=[self._cand(e) for e in cands[:10]], key=key,
                               reason=f"country {q.country!r} may be {', '.join(codes)} and {q.name!r} exists in several")
