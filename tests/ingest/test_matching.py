@@ -373,3 +373,15 @@ def test_a_current_name_wins_over_a_name_that_ended_long_ago(fr: FrenchMatcher) 
     assert old.entity is not None and old.entity.name == "Saint-Étienne-les-Orgues"
     # a name that ended recently stays a homonym (Évry until 2019)
     assert fr.resolve(FrenchRef(name="Évry")).status == "ambiguous"
+
+
+def test_the_files_point_wins_when_every_gazetteer_place_is_far(geo: PartnerGeocoder) -> None:
+    # GeoNames puts Gerabronn 31 km south of the town; the file's point is right.
+    gerabronn = _place(geo, "Gerabronn", "Germany", lat=49.2494, lon=9.9203)
+    assert gerabronn.entity is not None and gerabronn.entity.geo_precision == "file"
+    assert any("31 km" in f for f in gerabronn.flags)
+    # Wellington (Somerset): both gazetteer Wellingtons are over 30 km from the file's point.
+    wellington = _place(geo, "Wellington", "United Kingdom", lat=50.978, lon=-3.224)
+    assert wellington.method == "file_coordinates" and wellington.entity.lat == 50.978
+    # the same name without a point stays a question for the analyst
+    assert _place(geo, "Wellington", "United Kingdom").status == "ambiguous"
