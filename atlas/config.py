@@ -92,6 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tiles", "flag", "0", "1 to offer online tile layers (needs a network; off by default)."),
     Setting("max_arcs", "int", "600", "Above this many flows a map keeps the top N and groups the rest.",
             minimum=1, maximum=100_000),
+    Setting("readable_flows", "int", "150", "Flows an automatic level aims at on a map (coarser levels and "
+            "small flows grouped into 'autres' above it); never above max_arcs.", minimum=1, maximum=100_000),
     Setting("session_minutes", "int", "60", "Minutes of idleness after which a signed-in user of an editing "
             "server must sign in again.", minimum=1, maximum=24 * 60),
     Setting("debug", "flag", "0", "1 to print the full traceback of an internal error (CLI)."),

@@ -18,8 +18,10 @@ from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
 from atlas.maps.assets import OfflineMap
-from atlas.maps.layers import (Legend, MetricScale, RawText, StyledGeoJson, choropleth_geojson, escape,
-                               styled_base, tip)
+from atlas.geo.flow_groups import GROUP_PREFIX
+from atlas.maps.flow_labels import choose_labels, group_names, initial_zoom, names_line
+from atlas.maps.layers import (LABEL_CSS, FlowFocus, Legend, MetricScale, PlaceLabels, RawText, StyledGeoJson,
+                               choropleth_geojson, escape, styled_base, tip)
 from atlas.maps.styles import (CHOROPLETH_COLOURS, OTHER_COLOUR, ZONE_COLOURS,  # noqa: F401 - re-exported
                                choropleth_classes)
 from atlas.maps.words import LEVEL_WORDS, demo_mark, level_word, per_area, word  # noqa: F401 - LEVEL_WORDS re-exported
@@ -109,30 +111,40 @@ def flow_features(flows: pd.DataFrame, colours: list[str], widths: np.ndarray, m
                       "geometry": {"type": "MultiLineString", "coordinates": [line, heads[i].tolist()]},
                       "properties": {"style": {"color": colours[i], "weight": round(float(widths[i]), 2),
                                                "opacity": 0.6, "lineCap": "round", "lineJoin": "round"},
-                                     "tip": tooltip, "pop": popup}})
+                                     "tip": tooltip, "pop": popup,
+                                     "o": str(row.origin), "d": str(row.dest)}})
     return feats[::-1]
 
 
+def total_radii(totals: pd.DataFrame, r_max: float = 16.0) -> np.ndarray:
+    """Circle radius (pixels) of each location total: area proportional to outgoing + incoming."""
+    if totals.empty:
+        return np.zeros(0)
+    value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
+    return styles.radius_scale(value, float(value.max()), 2.5, r_max)
+
+
 def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float = 16.0) -> list[dict]:
-    """Proportional circles of location totals (outgoing for French places, incoming for partners)."""
+    """Proportional circles of location totals, with their outgoing and incoming totals (flowmap.blue's
+    location totals); a click on one isolates its flows (FlowFocus), so it does not reach the map."""
     if totals.empty:
         return []
     value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
-    radius = styles.radius_scale(value, float(value.max()), 2.5, r_max)
+    radius = total_radii(totals, r_max)
     feats = []
     order = np.argsort(-value, kind="stable")  # small circles on top of large ones
     for i in order:
         row = totals.iloc[i]
         french = row["side"] == "fr"
-        way = word("outgoing" if french else "incoming", lang)
-        text = tip(str(row["name"]), f"{styles.quantity(value[i], magnitude, lang)} {way}")
+        text = tip(str(row["name"]), word("total_out", lang, value=styles.quantity(row["outgoing"], magnitude, lang)),
+                   word("total_in", lang, value=styles.quantity(row["incoming"], magnitude, lang)))
         feats.append({"type": "Feature",
                       "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 4),
                                                                     round(float(row["lat"]), 4)]},
                       "properties": {"style": {"radius": round(float(radius[i]), 1), "color": "#ffffff",
                                                "weight": 1, "fillColor": styles.FR_FILL if french else styles.PARTNER_FILL,
-                                               "fillOpacity": 0.8},
-                                     "tip": text}})
+                                               "fillOpacity": 0.8, "bubblingMouseEvents": False},
+                                     "tip": text, "id": str(row["id"])}})
     return feats
 
 
@@ -202,6 +214,7 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     whose totals the legend states. Circles show every location's total (also the others').
     """
     col = fl.magnitude_column(magnitude)
+    flows = group_names(flows, origin_level, dest_level, lang)  # "Mali : autres partenaires"
     drawn, others = fl.top_flows(flows, max_flows, magnitude) if len(flows) else (flows, {"n_flows": 0})
     totals = fl.location_totals(flows, magnitude)
     if len(totals) > max_flows:  # keep the page light: the largest locations only
@@ -210,18 +223,27 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
 
     m = base_map(height, tiles=tiles)
     palette: dict = {}
+    labels: list[dict] = []
+    n_candidates = 0
     vmax = float(drawn[col].max()) if len(drawn) else 0.0
     if len(drawn):
         cats = drawn["category"].to_numpy(dtype=object) if colour_by != "zone" and "category" in drawn else \
             drawn["zone"].to_numpy(dtype=object)
         colours, palette = styles.flow_colours(colour_by, cats, drawn[col].to_numpy(dtype=float))
         widths = _width(drawn[col].to_numpy(dtype=float), vmax)
-        StyledGeoJson({"type": "FeatureCollection",
-                       "features": flow_features(drawn, colours, widths, magnitude, colour_by, lang)}, "flows").add_to(m)
-        StyledGeoJson({"type": "FeatureCollection", "features": total_features(totals, magnitude, lang)},
-                      "totals").add_to(m)
-        _fit(m, np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()]),
-             np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()]))
+        arcs = StyledGeoJson({"type": "FeatureCollection",
+                              "features": flow_features(drawn, colours, widths, magnitude, colour_by, lang)}, "flows")
+        arcs.add_to(m)
+        places = StyledGeoJson({"type": "FeatureCollection", "features": total_features(totals, magnitude, lang)},
+                               "totals")
+        places.add_to(m)
+        FlowFocus(arcs, places).add_to(m)
+        lats = np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()])
+        lons = np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()])
+        _fit(m, lats, lons)
+        labels, n_candidates = choose_labels(totals, total_radii(totals), initial_zoom(lats, lons))
+        PlaceLabels([{"lon": p["lon"], "lat": p["lat"], "side": p["side"], "offset": p["offset"],
+                      "text": escape(p["name"])} for p in labels]).add_to(m)  # escaped text only
 
     width_items = [(float(_width(np.array([v]), vmax)[0]), styles.quantity(v, magnitude, lang))
                    for v in styles.nice_steps(vmax)] if vmax > 0 else []
@@ -233,6 +255,14 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     if others.get("n_flows"):
         footer.append(word("others_not_drawn", lang, n=others["n_flows"],
                            links=styles.quantity(others["n_links"], "links", lang)))
+    if "grouped" in flows.columns and (flows["grouped"] != "").any():
+        groups = flows[flows["grouped"] != ""]
+        footer.append(word("grouped_flows", lang, n=len(groups),
+                           links=styles.quantity(int(groups["n_links"].sum()), "links", lang)))
+    nameable = int((~totals["id"].astype(str).str.startswith(GROUP_PREFIX)).sum()) if len(totals) else 0
+    footer.append(names_line(len(labels), n_candidates, nameable, magnitude, lang))
+    if len(drawn):
+        footer.append(word("focus_hint", lang))
     if subtitle:
         footer.insert(0, subtitle)
     if source:
@@ -245,11 +275,12 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
     if title:
         body = f"<div style='font-size:14px;font-weight:600;margin-bottom:4px'>{escape(title)}</div>" + body
     # The sea colour rides with the legend's HTML: st_folium drops the map's <head> additions.
-    style = f"<style>.leaflet-container{{background:{styles.SEA}}}</style>"
+    style = f"<style>.leaflet-container{{background:{styles.SEA}}}{LABEL_CSS}</style>"
     Legend(style + body, lang=lang).add_to(m)
     info = MapInfo(origin_level, dest_level, int(n_links), len(flows), len(drawn), magnitude, colour_by, others)
     m.get_root().html.add_child(RawText(
-        f"<script>window.atlasMapInfo = {{flows: {len(drawn)}, links: {int(n_links)}}};</script>"))
+        f"<script>window.atlasMapInfo = {{flows: {len(drawn)}, links: {int(n_links)}}};"
+        f" window.atlasMapInfo.labels = {len(labels)};</script>"))
     return m, info
 
 

@@ -225,3 +225,83 @@ class MetricScale(SafeMacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+class PlaceLabels(SafeMacroElement):
+    """Permanent names beside the main places (Leaflet tooltips that take no clicks).
+
+    ``labels``: dicts with lon, lat, side (right/left/top/bottom), offset (pixels) and an already
+    escaped ``text``; they travel as JSON data, set as tooltip content, never run.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, labels = {{ this.data }};
+            var group = L.layerGroup();
+            labels.forEach(function (p) {
+                group.addLayer(L.tooltip({permanent: true, interactive: false, direction: p.side,
+                                          offset: p.offset, className: "atlas-label", opacity: 0.95})
+                               .setLatLng([p.lat, p.lon]).setContent(p.text));
+            });
+            group.addTo(map);
+            window.atlasLabels = group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.data = json_text(labels)
+
+
+#: Style of the place names (rides with the legend's HTML: st_folium drops the map's <head>).
+LABEL_CSS = (".atlas-label{background:rgba(255,255,255,0.82);border:0;box-shadow:none;padding:0 3px;"
+             "font:600 12px/16px system-ui,sans-serif;color:#1f2937}"
+             ".atlas-label.leaflet-tooltip-left:before,.atlas-label.leaflet-tooltip-right:before,"
+             ".atlas-label.leaflet-tooltip-top:before,.atlas-label.leaflet-tooltip-bottom:before{display:none}")
+
+
+class FlowFocus(SafeMacroElement):
+    """Clicking a place's circle isolates its flows (the others fade); clicking it again, or the
+    map, shows them all. Flows carry their ends' ids (``o``, ``d``) and circles their ``id`` in
+    their GeoJSON properties: data compared in the browser, never run."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, flows = {{ this.flows }}, places = {{ this.places }};
+            var chosen = null;
+            function show(id) {
+                chosen = (id === chosen) ? null : id;
+                var linked = {};
+                flows.eachLayer(function (l) {
+                    var p = l.feature.properties, on = chosen === null || p.o === chosen || p.d === chosen;
+                    if (on) { linked[p.o] = true; linked[p.d] = true; }
+                    l.setStyle({opacity: on ? p.style.opacity : 0.05});
+                });
+                places.eachLayer(function (l) {
+                    var p = l.feature.properties, on = chosen === null || linked[p.id] === true;
+                    l.setStyle({fillOpacity: on ? p.style.fillOpacity : 0.15, opacity: on ? 1 : 0.3});
+                });
+                window.atlasFocus = chosen;
+            }
+            places.on("click", function (e) { show(e.layer.feature.properties.id); });
+            map.on("click", function () { if (chosen !== null) { show(chosen); } });
+            window.atlasFocus = null;
+            window.atlasShowPlace = show;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, flows: StyledGeoJson, places: StyledGeoJson) -> None:
+        super().__init__()
+        self._name = "FlowFocus"
+        # JavaScript names of our own layers (branca makes them: letters, digits, underscores)
+        self.flows = flows.get_name()
+        self.places = places.get_name()

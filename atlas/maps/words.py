@@ -74,6 +74,21 @@ WORDS: dict[str, dict[str, str]] = {
     "names_rank.links": {"fr": "aux liens les plus nombreux", "en": "with the most links"},
     "names_rank.projects": {"fr": "aux projets les plus nombreux", "en": "with the most projects"},
     "names_rank.amount": {"fr": "aux budgets les plus élevés", "en": "with the largest budgets"},
+    # Screen maps (atlas.maps.flowmap): totals of a place, small flows grouped, click to isolate.
+    "total_out": {"fr": "Sortants : {value}", "en": "Outgoing: {value}"},
+    "total_in": {"fr": "Entrants : {value}", "en": "Incoming: {value}"},
+    "grouped_flows": {"fr": "{n} flux « autres » regroupent les petits flux ({links})",
+                      "en": "{n} \u201cothers\u201d flows group the small flows ({links})"},
+    "focus_hint": {"fr": "Cliquer un cercle isole ses flux (cliquer à nouveau : tous)",
+                   "en": "Click a circle to isolate its flows (click again: all)"},
+    # The end of an "autres" flow: the coarser place its small flows were grouped at.
+    "grouped.o.authority": {"fr": "{name} : autres collectivités", "en": "{name}: other authorities"},
+    "grouped.o.epci": {"fr": "{name} : autres intercommunalités", "en": "{name}: other inter-municipalities"},
+    "grouped.o.departement": {"fr": "{name} : autres départements", "en": "{name}: other départements"},
+    "grouped.o.region": {"fr": "{name} : autres régions", "en": "{name}: other regions"},
+    "grouped.d.authority": {"fr": "{name} : autres partenaires", "en": "{name}: other partners"},
+    "grouped.d.admin1": {"fr": "{name} : autres régions ou provinces", "en": "{name}: other states or provinces"},
+    "grouped.d.country": {"fr": "{name} : autres pays", "en": "{name}: other countries"},
     "per_departement": {"fr": "{unit} par département", "en": "{unit} per département"},
     "per_country": {"fr": "{unit} par pays", "en": "{unit} per country"},
     # ---- print pages -----------------------------------------------------------------------------

@@ -4,6 +4,11 @@ This is where the database meets the pure flow engine of :mod:`atlas.geo.flows`:
 ``atlas.db.flow_queries`` (one WHERE builder), derived arrays are cached by the database handle
 (:meth:`ReadOnlyDatabase.memo`, emptied when the file is swapped), and levels are chosen by the one
 chooser :func:`atlas.geo.flows.choose_levels`.
+
+Two budgets: ``max_flows`` (setting ``max_arcs``) is the hard cap of any view; the *readable*
+budget (setting ``readable_flows``, 150) is what an automatic level aims at on a map that people
+read. "auto" levels take the finest pair whose flows fit the readable budget, as they are or once
+their small flows are grouped into "autres" flows (:mod:`atlas.geo.flow_groups`); totals stay exact.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from atlas import config
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.db.flow_queries import activity_arrays, authority_table, link_arrays, link_level
+from atlas.geo import flow_groups as fg
 from atlas.geo import flows as fl
 from atlas.models import CATEGORY_CODES, Filters
 
@@ -29,6 +36,8 @@ class FlowResult:
     n_links: int
     n_projects: int
     amount_eur: float
+    #: how the small flows were grouped ("autres"), when they were
+    grouping: fg.GroupPlan | None = None
 
 
 def database_ends(db: ReadOnlyDatabase) -> fl.Ends:
@@ -36,12 +45,30 @@ def database_ends(db: ReadOnlyDatabase) -> fl.Ends:
     return db.memo("ends", lambda: fl.ends_from_authorities(authority_table(db)))
 
 
+def french_names(db: ReadOnlyDatabase) -> dict[str, str]:
+    """French names of the partners the gazetteer names in French (Basse-Saxe for Niedersachsen),
+    by authority id: maps show them, tables keep the local name."""
+
+    def make() -> dict[str, str]:
+        rows = db.rows("SELECT id, name_fr FROM authorities WHERE NOT is_french AND name_fr IS NOT NULL "
+                       "AND name_fr <> name")
+        return {i: n for i, n in rows}
+
+    return db.memo("names_fr", make)
+
+
 def key_locations(db: ReadOnlyDatabase, side: str, level: str) -> tuple[np.ndarray, pd.DataFrame]:
     """Location code of every authority key at a level ("o": French side, "d": partner side)."""
 
     def make() -> tuple[np.ndarray, pd.DataFrame]:
         ends = database_ends(db)
-        return fl.origin_locations(ends.fr, level) if side == "o" else fl.dest_locations(ends.partner, level)
+        if side == "o":
+            return fl.origin_locations(ends.fr, level)
+        of_key, locs = fl.dest_locations(ends.partner, level)
+        if level == "authority":  # partners named in French where the gazetteer can
+            names = french_names(db)
+            locs = locs.assign(name=[names.get(i, n) for i, n in zip(locs["id"], locs["name"])])
+        return of_key, locs
 
     return db.memo(("locations", side, level), make)
 
@@ -61,11 +88,102 @@ def choose_db_levels(db: ReadOnlyDatabase, candidates: tuple[tuple[str, str], ..
     return fl.choose_levels(candidates, origin, dest, max_flows)
 
 
+def coarse_map(db: ReadOnlyDatabase, side: str, level: str, coarse: str, keys: np.ndarray) -> np.ndarray:
+    """Coarser location code of each location code at ``level`` (-1 where no key of ``keys`` is)."""
+    fine_of_key, fine_locs = key_locations(db, side, level)
+    coarse_of_key, _ = key_locations(db, side, coarse)
+    out = np.full(max(len(fine_locs), 1), -1, dtype=np.int64)
+    out[fine_of_key[keys]] = coarse_of_key[keys]  # levels nest: one coarser place per place
+    return out
+
+
+def corridors(db: ReadOnlyDatabase, d_level: str, pk: np.ndarray) -> np.ndarray:
+    """Corridor of each destination location code: its country (a zone stands for itself)."""
+    if d_level == "zone":
+        _, locs = key_locations(db, "d", "zone")
+        return np.arange(len(locs), dtype=np.int64) + ZONE_CORRIDOR
+    return coarse_map(db, "d", d_level, "country", pk)
+
+
+#: Corridor ids of zones start here (countries take 0…n-1).
+ZONE_CORRIDOR = 1_000_000
+
+
+def readable_plan(db: ReadOnlyDatabase, levels: tuple[str, str], fk: np.ndarray, pk: np.ndarray, budget: int,
+                  sides: tuple[str, ...], min_kept: float = fg.MIN_KEPT_SHARE) -> tuple[bool, fg.GroupPlan | None]:
+    """Whether the links fit ``budget`` flows, and :data:`~atlas.geo.flow_groups.MAX_CORRIDOR` flows
+    into one country, at ``levels``: as they are (True, None), once their small flows are grouped
+    on one of ``sides`` (True, plan), or not (False, None)."""
+    o_level, d_level = levels
+    of_key, o_locs = key_locations(db, "o", o_level)
+    df_key, d_locs = key_locations(db, "d", d_level)
+    o, d = of_key[fk], df_key[pk]
+    n_d = max(len(d_locs), 1)
+    uniq, inv = fl.factorise_codes(o * n_d + d, max(len(o_locs), 1) * n_d)
+    fo, fd = uniq // n_d, uniq % n_d
+    corridor = corridors(db, d_level, pk)[fd]
+    if uniq.size <= budget and np.bincount(corridor).max() <= fg.MAX_CORRIDOR:
+        return True, None
+    options: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+    for side in sides:
+        level = d_level if side == "d" else o_level
+        # Grouping a side leaves at least one flow per place of the other side.
+        if np.unique(fo if side == "d" else fd).size > budget:
+            continue
+        for coarse in fg.coarser_levels(side, level):
+            to = coarse_map(db, side, level, coarse, pk if side == "d" else fk)
+            n_c = int(to.max()) + 1
+            if side == "o":  # grouped flows keep their destination, hence their corridor
+                options[(side, coarse)] = (fd * n_c + to[fo], corridor)
+            else:
+                group_corridor = to[fd] if coarse == "country" else to[fd] + ZONE_CORRIDOR
+                options[(side, coarse)] = (fo * n_c + to[fd], group_corridor)
+    if not options:
+        return False, None
+    plan = fg.plan_groups(np.bincount(inv, minlength=uniq.size), options, budget, min_kept, corridor=corridor)
+    return plan is not None, plan
+
+
+def choose_readable_levels(db: ReadOnlyDatabase, candidates: tuple[tuple[str, str], ...], fk: np.ndarray,
+                           pk: np.ndarray, budget: int, sides: tuple[str, ...]
+                           ) -> tuple[str, str, fg.GroupPlan | None]:
+    """The finest candidate pair that fits ``budget`` flows, grouping small flows when that keeps
+    most links as they are; else the coarsest pair, grouped as far as it goes."""
+    for levels in candidates:
+        fits, plan = readable_plan(db, levels, fk, pk, budget, sides)
+        if fits:
+            return levels[0], levels[1], plan
+    _fits, plan = readable_plan(db, candidates[-1], fk, pk, budget, sides, min_kept=0.0)
+    return candidates[-1][0], candidates[-1][1], plan
+
+
+def grouped(db: ReadOnlyDatabase, flows: pd.DataFrame, plan: fg.GroupPlan, levels: tuple[str, str],
+            keys: np.ndarray) -> pd.DataFrame:
+    """The flows with their small ones grouped as ``plan`` says."""
+    side = plan.side
+    level = levels[1] if side == "d" else levels[0]
+    _, fine_locs = key_locations(db, side, level)
+    _, coarse_locs = key_locations(db, side, plan.level)
+    to = coarse_map(db, side, level, plan.level, keys)
+    known = np.flatnonzero(to[: len(fine_locs)] >= 0)
+    coarse = coarse_locs.iloc[to[known]][["id", "name", "lon", "lat"]].set_axis(
+        pd.Index(fine_locs["id"].to_numpy(dtype=object)[known]), axis=0)
+    return fg.group_flows(flows, plan, coarse)
+
+
+def readable_budget(max_flows: int) -> int:
+    """Flows an automatic level aims at: the ``readable_flows`` setting, within ``max_flows``."""
+    return max(1, min(int(max_flows), config.number("readable_flows")))
+
+
 def query_flows(db: ReadOnlyDatabase, filters: Filters, origin_level: str = "auto", dest_level: str = "auto",
-                colour_by: str | None = None, max_flows: int = 3000) -> FlowResult:
+                colour_by: str | None = None, max_flows: int = 3000, readable: int | None = None) -> FlowResult:
     """Flows of the links matching ``filters``.
 
-    ``origin_level``/``dest_level`` "auto" pick the finest pair with at most ``max_flows`` flows.
+    ``origin_level``/``dest_level`` "auto" pick the finest pair whose flows fit the readable budget
+    (``readable``, else the ``readable_flows`` setting, never above ``max_flows``), grouping the
+    small flows of an automatic side into "autres" flows when that keeps most links as they are.
+    Levels that are set are kept and never grouped.
     """
     if colour_by is not None and colour_by not in fl.COLOUR_BY:
         raise ValueError(f"colour_by must be one of {fl.COLOUR_BY}, got {colour_by!r}")
@@ -81,13 +199,17 @@ def query_flows(db: ReadOnlyDatabase, filters: Filters, origin_level: str = "aut
         fk, pk = arrays["fr_key"], arrays["partner_key"]
         first = fl.link_starts(fk, pk, len(ends.partner))
         w_projects = arrays["is_project"]  # boolean: counted without a float copy
+    plan: fg.GroupPlan | None = None
     if origin_level == "auto" or dest_level == "auto":
         candidates = fl.level_candidates(origin_level, dest_level)
+        sides = tuple(s for s, lv in (("o", origin_level), ("d", dest_level)) if lv == "auto")
         if fk.size:
             # Levels are chosen on the links (one row each), not on the activity rows.
             links_only = first.all()
-            origin_level, dest_level = choose_db_levels(db, candidates, fk if links_only else fk[first],
-                                                        pk if links_only else pk[first], max_flows)
+            lf, lp = (fk, pk) if links_only else (fk[first], pk[first])
+            budget = readable if readable is not None else readable_budget(max_flows)
+            origin_level, dest_level, plan = choose_readable_levels(db, candidates, lf, lp, min(budget, max_flows),
+                                                                    sides)
         else:
             origin_level, dest_level = candidates[0]
     fl.check_levels(origin_level, dest_level)
@@ -101,6 +223,8 @@ def query_flows(db: ReadOnlyDatabase, filters: Filters, origin_level: str = "aut
                                   category_codes=CATEGORY_CODES[colour_by] if colour_by else None,
                                   locations=(key_locations(db, "o", origin_level),
                                              key_locations(db, "d", dest_level)))
+        if plan is not None:
+            flows = grouped(db, flows, plan, (origin_level, dest_level), pk if plan.side == "d" else fk)
     return FlowResult(flows, origin_level, dest_level, int(flows["n_links"].sum()) if len(flows) else 0,
                       int(flows["n_projects"].sum()) if len(flows) else 0,
-                      float(flows["amount_eur"].sum()) if len(flows) else 0.0)
+                      float(flows["amount_eur"].sum()) if len(flows) else 0.0, plan)
