@@ -129,8 +129,8 @@ class OfflineMap(folium.Map):
     """A folium.Map that never loads anything from a network.
 
     In the app it uses Leaflet served by atlas.ui.server (class-level ``default_js``/
-    ``default_css``: what st_folium reads); ``save()`` and the notebook display
-    (``_repr_html_``) inline Leaflet instead, since neither can reach the app's server.
+    ``default_css``: what st_folium reads); ``save()``, the notebook display (``_repr_html_``)
+    and ``show_in_browser()`` inline Leaflet instead, since none can reach the app's server.
     """
 
     default_js, default_css = served_assets()
@@ -144,3 +144,8 @@ class OfflineMap(folium.Map):
         """The notebook display: an iframe whose document carries Leaflet inline."""
         with inlined_leaflet(self):
             return super()._repr_html_(**kwargs)
+
+    def show_in_browser(self) -> None:
+        """Open the map in the default web browser, from a temporary file that carries Leaflet inline."""
+        with inlined_leaflet(self):
+            super().show_in_browser()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -86,6 +87,24 @@ def test_notebook_display_is_self_contained(sn_map):
     assert srcdoc, shown[:300]
     assert_self_contained(html_lib.unescape(srcdoc.group(1)))
     assert network_refs(shown) == []
+
+
+def test_show_in_browser_opens_a_self_contained_file(sn_map, monkeypatch):
+    import folium.folium as folium_module
+
+    opened: list[str] = []
+
+    def fake_open(url):
+        opened.append(Path(url.removeprefix("file://")).read_text(encoding="utf-8"))
+
+    def stop(_seconds):
+        raise KeyboardInterrupt  # how a person ends show_in_browser
+
+    monkeypatch.setattr(folium_module.webbrowser, "open", fake_open)
+    monkeypatch.setattr(folium_module.time, "sleep", stop)
+    sn_map.show_in_browser()
+    assert len(opened) == 1
+    assert_self_contained(opened[0])
 
 
 def test_standalone_html_drops_every_cdn_asset_of_a_plain_folium_map():
