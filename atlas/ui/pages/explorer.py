@@ -12,7 +12,7 @@ from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
 from atlas.models import KIND_BY_CODE
 from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, nav, widgets
-from atlas.ui.i18n import t
+from atlas.ui.i18n import t, tn
 from atlas.ui.state import (DEST_CHOICES, ORIGIN_CHOICES, TABLE_KINDS, TABS, page_params, params_from_view,
                             view_from_params)
 
@@ -85,7 +85,7 @@ def _add_to_story(filters, view: MapOptions, lang: str) -> None:
     step = Step(title={lang: title}, text={lang: ""}, filters=filters, origin_level=view.origin_level,
                 dest_level=view.dest_level, magnitude=view.magnitude, colour_by=view.colour_by)
     st.session_state["custom_story"] = Story(title=story.title, steps=story.steps + (step,))
-    st.toast(t("added_to_story", lang).format(n=len(story.steps) + 1))
+    st.toast(tn("added_to_story", len(story.steps) + 1, lang))
 
 
 def _view_settings(lang: str) -> dict[str, str]:
@@ -130,7 +130,9 @@ def render() -> None:
     tab_map, tab_charts, tab_table = st.tabs([t(TAB_KEYS[code], lang) for code in TABS], key="explorer_tab",
                                              on_change="rerun")
     with tab_map:
-        if links.empty:
+        if st.session_state.get("explorer_tab") != t(TAB_KEYS["map"], lang):
+            pass  # drawn when its tab opens: a map drawn in a hidden tab stays blank once shown
+        elif links.empty:
             st.warning(t("no_links", lang))
         else:
             c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
@@ -174,6 +176,6 @@ def render() -> None:
         else:
             table = _projects_table(data.projects(path, version, filters), lang)
         shown = _search(table, query)
-        st.caption(t("rows_shown", lang).format(n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
+        st.caption(tn("rows_shown", len(shown), lang, n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
         # st.dataframe draws cell text as text: names from imported files cannot inject markup.
         st.dataframe(shown, width="stretch", hide_index=True, height=520, column_config=widgets.sheet_column(lang))
