@@ -49,6 +49,23 @@ def _circle(p1: np.ndarray, p2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return omega, np.divide(normal[:, 2], norm, out=np.zeros_like(norm), where=norm > 0)
 
 
+def _cos_sin_steps(omega: np.ndarray, npts: int) -> tuple[np.ndarray, np.ndarray]:
+    """cos(kθ) and sin(kθ) for θ = ω / (npts - 1), k = 0 … npts - 1: (n, npts) each.
+
+    By rotation steps (angle addition) rather than np.cos/np.sin on every point: about 3x
+    faster, and the rounding error grows by about one unit in the last place per step.
+    """
+    theta = omega / (npts - 1)
+    ct, st = np.cos(theta), np.sin(theta)
+    c = np.empty((omega.size, npts))
+    s = np.empty((omega.size, npts))
+    c[:, 0], s[:, 0] = 1.0, 0.0
+    for k in range(1, npts):
+        c[:, k] = c[:, k - 1] * ct - s[:, k - 1] * st
+        s[:, k] = s[:, k - 1] * ct + c[:, k - 1] * st
+    return c, s
+
+
 def arc_points(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray,
                npts: int = 32) -> tuple[np.ndarray, np.ndarray]:
     """(lons, lats), each (n, npts), along the arcs from (lon1, lat1) to (lon2, lat2).
@@ -88,19 +105,19 @@ def arc_points(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.nd
     lam1 = np.radians(lon1)
     cl, sl = np.cos(lam1), np.sin(lam1)
     p1, u = (np.stack([v[:, 0] * cl + v[:, 1] * sl, v[:, 1] * cl - v[:, 0] * sl, v[:, 2]], axis=1) for v in (p1, u))
-    t = np.linspace(0.0, 1.0, npts) * omega[:, None]
-    c, s = np.cos(t), np.sin(t)
+    c, s = _cos_sin_steps(omega, npts)
     x = p1[:, None, 0] * c + u[:, None, 0] * s
     y = p1[:, None, 1] * c + u[:, None, 1] * s
     z = p1[:, None, 2] * c + u[:, None, 2] * s
     del c, s
     lons = np.arctan2(y, x)
-    lons -= (_F * sin_a0)[:, None] * t
+    lons -= (_F * sin_a0 * omega)[:, None] * np.linspace(0.0, 1.0, npts)
     np.degrees(lons, out=lons)
     lons += lon1[:, None]
-    # Back from the reduced latitude: tan(latitude) = tan(β) / (1 - f).
-    lats = np.degrees(np.arctan2(z, _ONE_MINUS_F * np.hypot(x, y)))
-    del x, y, z, t
+    # Back from the reduced latitude: tan(latitude) = tan(β) / (1 - f). (sqrt rather than
+    # np.hypot: the same here, where x² + y² <= 1, and several times faster.)
+    lats = np.degrees(np.arctan2(z, _ONE_MINUS_F * np.sqrt(x * x + y * y)))
+    del x, y, z
     if near_antipodes.any():
         idx = np.flatnonzero(near_antipodes)
         az, _baz, dist = _GEOD.inv(lon1[idx], lat1[idx], lon2[idx], lat2[idx])
