@@ -145,15 +145,21 @@ def test_the_legend_hides_no_flow_nor_circle(atlas_handle, filters, layout, nati
     assert not south.intersects(box).any()
 
 
-def test_scale_bar_is_whole_and_clear_of_legend_and_insets(atlas_handle):
-    sel, fig = _figure(atlas_handle, Filters(countries=["DE"]))
+@pytest.mark.parametrize("view", ["flows", "departements"])
+def test_scale_bar_is_whole_and_clear_of_legend_and_insets(atlas_handle, view):
+    if view == "flows":
+        sel, fig = _figure(atlas_handle, Filters(countries=["DE"]))
+    else:  # the département choropleth: five overseas insets, a legend and the scale bar
+        sel = products.select_view(atlas_handle.db, Filters(), MapOptions(view="departements"))
+        fig = static.static_choropleth(products.choropleth_values(sel), "departement", title=sel.title, demo=sel.demo)
+        fig.canvas.draw()
     ax = fig.axes[0]
     assert "Lambert-93" in fig.texts[-1].get_text()
     bar = [t for t in ax.texts if t.get_text().endswith(" km") or t.get_text() == "0"]
     assert len(bar) == 2
     frame = _inches(fig, ax)
     others = [_inches(fig, a) for a in fig.axes[1:]]  # insets and the legend
-    assert len(others) >= 2
+    assert len(others) >= (6 if view == "departements" else 1)
     for t in bar:
         box = _inches(fig, t)
         assert frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3], t.get_text()
