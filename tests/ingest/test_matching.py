@@ -385,3 +385,10 @@ def test_the_files_point_wins_when_every_gazetteer_place_is_far(geo: PartnerGeoc
     assert wellington.method == "file_coordinates" and wellington.entity.lat == 50.978
     # the same name without a point stays a question for the analyst
     assert _place(geo, "Wellington", "United Kingdom").status == "ambiguous"
+
+
+def test_a_partner_placed_at_the_files_point_keeps_its_name_as_written(geo: PartnerGeocoder) -> None:
+    # 'Zell' has five homonyms far from the point: the partner is Zell am Harmersbach, not 'Zell'.
+    res = _place(geo, "Zell am Harmersbach", "Germany", lat=48.3469, lon=8.0631)
+    assert res.entity is not None and res.entity.id == "place:DE:zellamharmersbach"
+    assert res.entity.name == "Zell am Harmersbach" and not any("read as" in f for f in res.flags)

@@ -179,16 +179,19 @@ class PartnerGeocoder(GazetteerLookup):
             else:
                 res = self._decide(rq, codes, cands, adm, own)
             res.key = self.decision_key(q.name, codes[0] if len(codes) == 1 else None, q.country)
+            by_reading = rq is not q and res.status == "matched"
             if rq.weak and q.lon is None and res.status == "matched" and res.entity is not None:
                 res = Resolution("unmatched", candidates=[self._cand(res.entity)], key=res.key,
                                  reason=f"{q.name!r} may be {res.entity.name} (read as {rq.name!r}), but the gazetteer "
                                         f"has no place of the full name: not taken without the file's coordinates")
-            elif rq is not q and (self._off_point(q, res) or (res.status != "matched" and q.lon is not None)):
+            elif rq is not q and (self._off_point(q, res) or (res.status != "matched" and q.lon is not None)
+                                  or (res.entity is not None and res.entity.geo_precision == "file")):
                 # another reading of the name found a place, but not where the file puts it (or
                 # several): the file means a place the gazetteer lacks ('Heidesheim am Rhein' is
-                # not Heidesheim); its point is used when it lies in the country
-                res = self._no_name_match(q, codes, res.key)
-            if rq is not q and res.status == "matched" and res.entity is not None:
+                # not Heidesheim); its point is used, under the name as written, when it lies in
+                # the country
+                res, by_reading = self._no_name_match(q, codes, res.key), False
+            if by_reading and res.status == "matched" and res.entity is not None:
                 hint = f" in {rq.admin1}" if rq.admin1 and rq.admin1 != q.admin1 else ""
                 res.flags.insert(0, f"{q.name!r} read as {rq.name!r}{hint}")
             if res.status == "unmatched" and len(codes) == 1 and not cands and not adm:
