@@ -82,10 +82,12 @@ def columns(legend_rows: list[Row], n: int) -> list[list[Row]]:
         if r.kind == "gap" and blocks[-1]:
             blocks.append([])
         blocks[-1].append(r)
-    target = max(sum(r.height for r in legend_rows) / n, max(sum(r.height for r in b) for b in blocks))
-    if n > 1 and target > sum(r.height for r in legend_rows) / n * 1.25:  # one long block: break it too
-        blocks = [[r] for r in legend_rows]
-        target = sum(r.height for r in legend_rows) / n
+    target = sum(r.height for r in legend_rows) / n
+    if n > 1:  # a block taller than a column is broken into its rows; the others stay whole
+        blocks = [part for b in blocks for part in ([[r] for r in b] if sum(r.height for r in b) > target * 1.02
+                                                    else [b])]
+    else:
+        target = float("inf")
     cols: list[list[Row]] = [[]]
     height = 0.0
     for b in blocks:
