@@ -63,7 +63,8 @@ def _inline_css() -> str:
             return match.group(0)
         return "url(data:image/png;base64," + base64.b64encode(path.read_bytes()).decode() + ")"
 
-    return re.sub(r"url\(images/([^)]+)\)", data_uri, css)
+    # Like the script below: "</style" cannot occur in leaflet.css, guarded all the same.
+    return re.sub(r"url\(images/([^)]+)\)", data_uri, css).replace("</style", "<\\/style")
 
 
 @cache
@@ -73,17 +74,6 @@ def _inline_js() -> str:
     js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
     # </script> cannot occur in leaflet.js, but guard anyway: the file is inlined verbatim.
     return js.replace("</script", "<\\/script")
-
-
-def _insert_at(header: Element, name: str, element: Element, after: str | None) -> None:
-    """Put ``element`` under ``name`` in the header: in place of an earlier one, else after ``after``."""
-    names = list(header._children)
-    if name in names:
-        header.add_child(element, name=name, index=names.index(name))
-    elif after in names:
-        header.add_child(element, name=name, index=names.index(after) + 1)
-    else:
-        header.add_child(element, name=name, index=0)
 
 
 @contextmanager
@@ -134,6 +124,11 @@ class OfflineMap(folium.Map):
     """
 
     default_js, default_css = served_assets()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Lists of its own: folium's add_js_link/add_css_link change them in place.
+        self.default_js, self.default_css = served_assets()
 
     def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
         """Write the map as one HTML file that draws from file:// with no network."""
