@@ -54,7 +54,9 @@ export default function(component) {
     let which = NEXT.includes(e.key) ? "next" : PREV.includes(e.key) ? "prev" : null;
     if (which === "next" && e.shiftKey && (e.key === " " || e.key === "Spacebar")) which = "prev";
     if (!which) return;
-    const button = document.querySelector(".st-key-story_" + which + " button");
+    // Streamlit may draw a button twice (one copy hidden, for measuring): press the visible one.
+    const button = [...document.querySelectorAll(".st-key-story_" + which + " button")]
+      .find(b => b.offsetParent !== null && b.getBoundingClientRect().width > 0);
     if (!button) return;
     e.preventDefault();
     e.stopPropagation();
