@@ -80,3 +80,34 @@ def test_map_projection_option_refuses_others(capsys):
         cli.main(["map", "--projection", "mercator", "-o", "x.pdf"])
     assert exc.value.code == 2
     assert "equal-earth" in capsys.readouterr().err
+
+
+EXPORT_PANEL = """
+import streamlit as st
+from atlas.models import Filters
+from atlas.ui import data, exports
+exports.export_panel(data.handle(data.db_path()).select(Filters(authorities=["commune:26198"])), "fr", key="t")
+"""
+
+
+def test_the_app_downloads_are_named_after_the_selection(db_env, monkeypatch):
+    """The app's download buttons offer montelimar-liens.pdf / .csv, not atlas-carte.pdf."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import AppTest
+
+    offered: list[str | None] = []
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):  # a spy: the file is still stored
+        offered.append(filename)
+        return keep(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    at = AppTest.from_string(EXPORT_PANEL, default_timeout=180)
+    at.run()
+    at.button(key="t_map_go").click().run()
+    at.selectbox(key="t_data_fmt").set_value("csv")
+    at.button(key="t_data_go").click().run()
+    assert not at.exception, at.exception
+    assert "montelimar-liens.pdf" in offered and "montelimar-liens.csv" in offered, offered
+    assert not any(name and name.startswith("atlas-") for name in offered), offered
