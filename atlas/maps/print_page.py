@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from atlas.maps.words import word
 from atlas.text import fold
