@@ -126,7 +126,7 @@ def total_radii(totals: pd.DataFrame, r_max: float = 16.0) -> np.ndarray:
 
 def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float = 16.0) -> list[dict]:
     """Proportional circles of location totals, with their outgoing and incoming totals (flowmap.blue's
-    location totals); a click on one isolates its flows (FlowFocus), so it does not reach the map."""
+    location totals); a click on one isolates its flows (FlowFocus)."""
     if totals.empty:
         return []
     value = (totals["outgoing"] + totals["incoming"]).to_numpy(dtype=float)
@@ -143,7 +143,7 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
                                                                     round(float(row["lat"]), 4)]},
                       "properties": {"style": {"radius": round(float(radius[i]), 1), "color": "#ffffff",
                                                "weight": 1, "fillColor": styles.FR_FILL if french else styles.PARTNER_FILL,
-                                               "fillOpacity": 0.8, "bubblingMouseEvents": False},
+                                               "fillOpacity": 0.8},
                                      "tip": text, "id": str(row["id"])}})
     return feats
 

@@ -290,8 +290,14 @@ class FlowFocus(SafeMacroElement):
                 });
                 window.atlasFocus = chosen;
             }
-            places.on("click", function (e) { show(e.layer.feature.properties.id); });
-            map.on("click", function () { if (chosen !== null) { show(chosen); } });
+            // A circle's click also reaches the map (the app's click-to-filter still works there):
+            // that map click must not undo the focus it just set.
+            var fromPlace = false;
+            places.on("click", function (e) { show(e.layer.feature.properties.id); fromPlace = true; });
+            map.on("click", function () {
+                if (fromPlace) { fromPlace = false; return; }
+                if (chosen !== null) { show(chosen); }
+            });
             window.atlasFocus = null;
             window.atlasShowPlace = show;
         })();
