@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from atlas import config
-from atlas.ui import data, nav
+from atlas.ui import data, locale, nav
 from atlas.ui.i18n import t
 
 
@@ -20,6 +20,8 @@ def main() -> None:
     with st.sidebar:
         st.radio(t("language", st.session_state["lang"]), ["fr", "en"], key="lang", horizontal=True,
                  format_func=lambda code: {"fr": "Français", "en": "English"}[code])
+        # Streamlit's own words (widgets, aria labels) in the page's language: atlas.ui.locale.
+        locale.install(st.session_state["lang"])
     lang = st.session_state["lang"]
     if not os.path.exists(data.db_path()):
         st.error(t("no_db", lang))

@@ -6,7 +6,7 @@ rule (:func:`atlas.maps.words.pick`): an unknown language falls back to French.
 
 from __future__ import annotations
 
-from atlas.maps.words import pick
+from atlas.maps.words import language, pick
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"fr": "Atlas de l'action extérieure des collectivités", "en": "Atlas of French local authorities' international action"},
@@ -86,8 +86,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "previous": {"fr": "Vue précédente", "en": "Previous view"},
     "next": {"fr": "Vue suivante", "en": "Next view"},
     "add_to_story": {"fr": "Ajouter cette vue à ma présentation", "en": "Add this view to my presentation"},
-    "added_to_story": {"fr": "Vue ajoutée à « Ma présentation » ({n} vues).",
-                       "en": "View added to “My presentation” ({n} views)."},
     "my_story": {"fr": "Ma présentation", "en": "My presentation"},
     "step_title": {"fr": "Titre de cette vue", "en": "Title of this view"},
     "step_text": {"fr": "Texte de cette vue", "en": "Text of this view"},
@@ -140,7 +138,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_map": {"fr": "Télécharger la carte ({fmt})", "en": "Download the map ({fmt})"},
     "data_format": {"fr": "Données", "en": "Data"},
     "download_data": {"fr": "Télécharger les données ({fmt})", "en": "Download the data ({fmt})"},
-    "rows_shown": {"fr": "{n} lignes affichées sur {total}", "en": "{n} of {total} rows shown"},
     "years": {"fr": "Années", "en": "Years"},
     "reset": {"fr": "Réinitialiser les filtres", "en": "Reset filters"},
     "language": {"fr": "Langue", "en": "Language"},
@@ -230,3 +227,30 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The string for ``key`` in ``lang`` (falls back to French)."""
     return pick(STRINGS[key], lang)
+
+
+#: Strings that agree with a number: (singular, plural) in each language, read by :func:`tn`.
+PLURALS: dict[str, dict[str, tuple[str, str]]] = {
+    "rows_shown": {"fr": ("{n} ligne affichée sur {total}", "{n} lignes affichées sur {total}"),
+                   "en": ("{n} row shown out of {total}", "{n} rows shown out of {total}")},
+    "added_to_story": {"fr": ("Vue ajoutée à « Ma présentation » ({n} vue).",
+                              "Vue ajoutée à « Ma présentation » ({n} vues)."),
+                       "en": ("View added to “My presentation” ({n} view).",
+                              "View added to “My presentation” ({n} views).")},
+}
+
+
+def is_singular(count: float, lang: str) -> bool:
+    """Whether ``count`` takes the singular: in French for 0 and 1 (any number under 2: "1,5
+    kilomètre", "0 ligne"), in English for exactly 1 ("0 rows") — CLDR's "one" category."""
+    if language(lang) == "en":
+        return count == 1
+    return abs(count) < 2
+
+
+def tn(key: str, count: float, lang: str, **values: object) -> str:
+    """The string for ``key`` agreeing with ``count``; ``{n}`` is ``count`` unless ``values`` gives
+    it (a formatted number such as "9 525"), the other fields come from ``values``."""
+    forms = PLURALS[key].get(language(lang)) or PLURALS[key]["fr"]
+    text = forms[0 if is_singular(count, lang) else 1]
+    return text.format(**{"n": count, **values})
