@@ -46,6 +46,15 @@ def _choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
+def _fill(page, title: str, budget: int | None) -> None:
+    """A project of the form's authority with Kaolack (Sénégal)."""
+    page.get_by_role("textbox", name="Collectivité partenaire (nom)", exact=True).fill("Kaolack")
+    _choose(page, "Pays partenaires", "Sénégal")
+    page.get_by_role("textbox", name="Intitulé du projet", exact=True).fill(title)
+    if budget is not None:
+        page.get_by_role("spinbutton", name="Budget (€)", exact=True).fill(str(budget))
+
+
 def _save(page) -> None:
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("Enregistré : lot").first.wait_for(timeout=120_000)
@@ -55,10 +64,7 @@ def test_declare_see_update_and_undo(edit_server, page):
     url, db = edit_server
     page.goto(f"{url}/declarer", wait_until="domcontentloaded")
     sign_in(page, *AGENT)
-    page.get_by_role("textbox", name="Collectivité partenaire (nom)", exact=True).fill("Kaolack")
-    _choose(page, "Pays partenaires", "Sénégal")
-    page.get_by_role("textbox", name="Intitulé du projet", exact=True).fill(TITLE)
-    page.get_by_role("spinbutton", name="Budget (€)", exact=True).fill("50000")
+    _fill(page, TITLE, 50000)
     _save(page)
     rows = _one(db, "SELECT id, budget_eur, batch_id FROM projects WHERE title = ?", [TITLE])
     assert len(rows) == 1 and rows[0][1] == 50000.0
@@ -77,10 +83,7 @@ def test_declare_see_update_and_undo(edit_server, page):
     # new session: the agent signs in again)
     page.goto(f"{url}/declarer", wait_until="domcontentloaded")
     sign_in(page, *AGENT)
-    page.get_by_role("textbox", name="Collectivité partenaire (nom)", exact=True).fill("Kaolack")
-    _choose(page, "Pays partenaires", "Sénégal")
-    page.get_by_role("textbox", name="Intitulé du projet", exact=True).fill(TITLE)
-    page.get_by_role("spinbutton", name="Budget (€)", exact=True).fill("60000")
+    _fill(page, TITLE, 60000)
     _choose(page, "Met à jour la déclaration", TITLE)  # listed by what it declared
     _save(page)
     assert _one(db, "SELECT budget_eur FROM projects WHERE title = ?", [TITLE]) == [(60000.0,)]
@@ -106,9 +109,7 @@ def test_a_contributor_is_refused_on_another_authority(edit_server, browser):
         sign_in(page, *DROME)
         field = page.get_by_role("textbox", name="Collectivité française (identifiant)", exact=True)
         field.fill("commune:31555")  # Toulouse: not in the Drôme
-        page.get_by_role("textbox", name="Collectivité partenaire (nom)", exact=True).fill("Kaolack")
-        _choose(page, "Pays partenaires", "Sénégal")
-        page.get_by_role("textbox", name="Intitulé du projet", exact=True).fill("Projet de Toulouse déclaré par la Drôme")
+        _fill(page, "Projet de Toulouse déclaré par la Drôme", None)
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.get_by_text("may not declare records of commune:31555").first.wait_for(timeout=120_000)
         assert not _one(db, "SELECT id FROM projects WHERE title LIKE 'Projet de Toulouse%'")
