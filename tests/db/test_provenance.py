@@ -121,3 +121,15 @@ def test_print_map_source_line_names_the_sources(atlas_handle, tmp_path, sources
     assert expected in text, text[-600:]
     if absent:
         assert absent not in text
+
+
+def test_data_readme_lists_what_the_import_of_the_real_sources_left_unplaced(demo_db):
+    from pathlib import Path
+
+    from atlas.ingest.defaults import UNPLACED_END, UNPLACED_START, unplaced_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(encoding="utf-8")
+    assert UNPLACED_START in readme and UNPLACED_END in readme
+    listed = readme.split(UNPLACED_START, 1)[1].split(UNPLACED_END, 1)[0].strip()
+    # regenerate with: python -m atlas.ingest.defaults data/atlas.duckdb (after `make db`)
+    assert listed == unplaced_markdown(demo_db).strip()
