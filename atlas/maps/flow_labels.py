@@ -23,8 +23,10 @@ N_LABELS = 15
 FRAME = (820, 480)
 #: Text of a label: pixels per character and box height (13 px system font, 3 px padding).
 CHAR_PX, BOX_H, PAD = 7.0, 18.0, 6.0
-#: Sides of a circle a label may take, in order of preference (Leaflet tooltip directions).
-SIDES = ("right", "left", "top", "bottom")
+#: Places a label may take around its circle, in order of preference: a Leaflet tooltip direction
+#: and a vertical shift in box heights (the diagonals are "right"/"left" boxes moved up or down).
+SIDES = (("right", 0.0), ("left", 0.0), ("top", 0.0), ("bottom", 0.0), ("right", -0.8), ("right", 0.8),
+         ("left", -0.8), ("left", 0.8))
 
 
 def _mercator(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
@@ -50,8 +52,10 @@ def initial_zoom(lats: np.ndarray, lons: np.ndarray, frame: tuple[int, int] = FR
     return int(min(max(zoom, 0), 18))
 
 
-def _box(x: float, y: float, r: float, w: float, side: str) -> tuple[float, float, float, float]:
-    """(x0, y0, x1, y1) of a label of width ``w`` on ``side`` of a circle of radius ``r`` at (x, y)."""
+def _box(x: float, y: float, r: float, w: float, side: str, shift: float = 0.0) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a label of width ``w`` on ``side`` of a circle of radius ``r`` at (x, y),
+    moved down by ``shift`` box heights."""
+    y += shift * BOX_H
     if side == "right":
         return x + r + 2, y - BOX_H / 2, x + r + 2 + w, y + BOX_H / 2
     if side == "left":
@@ -65,10 +69,25 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def choose_labels(totals: pd.DataFrame, radius: np.ndarray, zoom: int, n: int = N_LABELS
-                  ) -> tuple[list[dict], int]:
+def legend_box(lats: np.ndarray, lons: np.ndarray, zoom: int, frame: tuple[int, int] = FRAME
+               ) -> tuple[float, float, float, float]:
+    """Pixels (at ``zoom``) the legend card covers when the map opens fitted to these points: the
+    bottom-left of the frame, up to three quarters of its height. The frame may be wider than
+    estimated (the legend then lies further left): only its 200 left pixels are kept clear."""
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    ok = np.isfinite(lats) & np.isfinite(lons)
+    if not ok.any():
+        return (0.0, 0.0, 0.0, 0.0)
+    x, y = _mercator(np.array([lons[ok].min(), lons[ok].max()]), np.array([lats[ok].max(), lats[ok].min()]), zoom)
+    x0, y0 = (x[0] + x[1] - frame[0]) / 2, (y[0] + y[1] - frame[1]) / 2  # top-left of the frame
+    return (x0, y0 + frame[1] * 0.25, x0 + 200.0, y0 + frame[1])
+
+
+def choose_labels(totals: pd.DataFrame, radius: np.ndarray, zoom: int, n: int = N_LABELS,
+                  obstacles: tuple[tuple[float, float, float, float], ...] = ()) -> tuple[list[dict], int]:
     """The places to name and where: the ``n`` largest totals, largest first, each at the first
-    side whose box overlaps no label or circle already placed.
+    side whose box overlaps no label, no other circle and none of ``obstacles`` (pixel boxes at
+    ``zoom``, such as :func:`legend_box`).
 
     ``totals``: location totals (id, name, lon, lat, outgoing, incoming) in the order of
     ``radius`` (circle radii in pixels). Groups of small flows ("autres") are not named. Returns
@@ -80,7 +99,7 @@ def choose_labels(totals: pd.DataFrame, radius: np.ndarray, zoom: int, n: int = 
     named = ~totals["id"].astype(str).str.startswith(GROUP_PREFIX).to_numpy()
     order = [i for i in np.argsort(-value, kind="stable") if named[i]][:n]
     x, y = _mercator(totals["lon"].to_numpy(float), totals["lat"].to_numpy(float), zoom)
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[tuple[float, float, float, float]] = list(obstacles)
     # the circles of the candidates are obstacles too: a name must not hide another place
     circles = [(x[i] - radius[i], y[i] - radius[i], x[i] + radius[i], y[i] + radius[i]) for i in order]
     out = []
@@ -88,13 +107,13 @@ def choose_labels(totals: pd.DataFrame, radius: np.ndarray, zoom: int, n: int = 
         name = str(totals["name"].iloc[i])
         w = CHAR_PX * len(name) + PAD
         own = (x[i] - radius[i], y[i] - radius[i], x[i] + radius[i], y[i] + radius[i])
-        for side in SIDES:
-            box = _box(float(x[i]), float(y[i]), float(radius[i]), w, side)
+        for side, shift in SIDES:
+            box = _box(float(x[i]), float(y[i]), float(radius[i]), w, side, shift)
             if any(_overlaps(box, b) for b in placed) or any(_overlaps(box, c) for c in circles if c != own):
                 continue
             placed.append(box)
-            offset = {"right": [radius[i] + 2, 0], "left": [-radius[i] - 2, 0], "top": [0, -radius[i] - 2],
-                      "bottom": [0, radius[i] + 2]}[side]
+            offset = {"right": [radius[i] + 2, shift * BOX_H], "left": [-radius[i] - 2, shift * BOX_H],
+                      "top": [0, -radius[i] - 2], "bottom": [0, radius[i] + 2]}[side]
             out.append({"id": str(totals["id"].iloc[i]), "name": name, "lon": round(float(totals["lon"].iloc[i]), 4),
                         "lat": round(float(totals["lat"].iloc[i]), 4), "side": side,
                         "offset": [round(float(v), 1) for v in offset]})

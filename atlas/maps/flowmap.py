@@ -19,7 +19,7 @@ from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
 from atlas.maps.assets import OfflineMap
 from atlas.geo.flow_groups import GROUP_PREFIX
-from atlas.maps.flow_labels import choose_labels, group_names, initial_zoom, names_line
+from atlas.maps.flow_labels import choose_labels, group_names, initial_zoom, legend_box, names_line
 from atlas.maps.layers import (LABEL_CSS, FlowFocus, Legend, MetricScale, PlaceLabels, RawText, StyledGeoJson,
                                choropleth_geojson, escape, styled_base, tip)
 from atlas.maps.styles import (CHOROPLETH_COLOURS, OTHER_COLOUR, ZONE_COLOURS,  # noqa: F401 - re-exported
@@ -241,7 +241,9 @@ def render_flow_map(flows: pd.DataFrame, *, origin_level: str, dest_level: str, 
         lats = np.concatenate([drawn["origin_lat"].to_numpy(), drawn["dest_lat"].to_numpy()])
         lons = np.concatenate([drawn["origin_lon"].to_numpy(), drawn["dest_lon"].to_numpy()])
         _fit(m, lats, lons)
-        labels, n_candidates = choose_labels(totals, total_radii(totals), initial_zoom(lats, lons))
+        zoom = initial_zoom(lats, lons)
+        labels, n_candidates = choose_labels(totals, total_radii(totals), zoom,
+                                             obstacles=(legend_box(lats, lons, zoom),))
         PlaceLabels([{"lon": p["lon"], "lat": p["lat"], "side": p["side"], "offset": p["offset"],
                       "text": escape(p["name"])} for p in labels]).add_to(m)  # escaped text only
 

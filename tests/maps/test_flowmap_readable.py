@@ -135,7 +135,8 @@ def test_names_do_not_overlap_at_the_initial_zoom():
     assert candidates == flow_labels.N_LABELS and 0 < len(labels) <= candidates
     x, y = flow_labels._mercator(np.array([p["lon"] for p in labels]), np.array([p["lat"] for p in labels]), zoom)
     r = {p["id"]: radius[int(p["id"][1:])] for p in labels}
-    boxes = [flow_labels._box(x[i], y[i], r[p["id"]], flow_labels.CHAR_PX * len(p["name"]) + flow_labels.PAD, p["side"])
+    boxes = [flow_labels._box(x[i], y[i], r[p["id"]], flow_labels.CHAR_PX * len(p["name"]) + flow_labels.PAD, p["side"],
+                              p["offset"][1] / flow_labels.BOX_H if p["side"] in ("left", "right") else 0.0)
              for i, p in enumerate(labels)]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
