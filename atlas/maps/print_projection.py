@@ -33,8 +33,9 @@ WORLD_CRS = "EPSG:8857"  # Equal Earth
 FRANCE_CRS = "EPSG:2154"  # Lambert-93
 #: Vertical extent of the world view (Equal Earth metres): from about 56° S (no Antarctica) to 84° N.
 WORLD_Y = (-6.3e6, 8.4e6)
-#: Frame of the France view, lon/lat: metropolitan France and its neighbours.
-EUROPE_BOX = (-11.0, 35.5, 24.0, 58.5)
+#: Frame of the France view, lon/lat: Europe, from Iceland and the Canaries' latitude to Kyiv,
+#: Moscow and the North Cape (partners there keep the Lambert-93 map of Europe).
+EUROPE_BOX = (-25.0, 34.0, 45.0, 71.5)
 #: Overseas départements: INSEE code → (name, local projected CRS, lon/lat box).
 OVERSEAS: dict[str, tuple[str, str, tuple[float, float, float, float]]] = {
     "971": ("Guadeloupe", "EPSG:5490", (-61.85, 15.83, -61.0, 16.52)),
