@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from atlas.maps.columns import columns_note, header, with_labels
 from atlas.maps.words import word
 from atlas.text import fold
 
@@ -146,11 +147,13 @@ def _locations_gdf(flows: pd.DataFrame, magnitude_col: str) -> gpd.GeoDataFrame:
 
 def write_data(links: gpd.GeoDataFrame, path: str | Path, *, flows: pd.DataFrame | None = None,
                fmt: str | None = None, about: dict[str, str] | None = None,
-               magnitude_col: str = "n_links") -> list[Path]:
+               magnitude_col: str = "n_links", lang: str | None = "fr") -> list[Path]:
     """Write a selection: ``links`` (atlas.Atlas.links) and optionally its aggregated ``flows``.
 
     Returns the files written. ``about`` (title, filters, source, date…) goes into the XLSX
-    "about" sheet and GeoPackage/GeoParquet metadata.
+    "about" sheet and GeoPackage/GeoParquet metadata. CSV and XLSX keep every column and its codes
+    and add, next to each coded column, its labels in ``lang`` (atlas.maps.columns); XLSX also
+    gives each column a header in words (a note on the header cell, a list in "about").
     """
     path = Path(path)
     kind = format_of(path, fmt)
@@ -159,11 +162,12 @@ def write_data(links: gpd.GeoDataFrame, path: str | Path, *, flows: pd.DataFrame
             raise ValueError("flowmap export needs aggregated flows")
         return write_flowmap(path, flows, magnitude_col)
     path.parent.mkdir(parents=True, exist_ok=True)
-    plain = pd.DataFrame(flatten_lists(links.drop(columns="geometry", errors="ignore")))
+    table = links.drop(columns="geometry", errors="ignore")
+    plain = pd.DataFrame(flatten_lists(with_labels(table, lang) if kind in ("csv", "xlsx") else table))
     if kind == "csv":
         neutralise_frame(plain).to_csv(path, index=False, encoding="utf-8")
     elif kind == "xlsx":
-        _write_xlsx(path, plain, flows, about or {}, magnitude_col)
+        _write_xlsx(path, plain, flows, about or {}, magnitude_col, lang)
     elif kind == "geojson":
         gdf = gpd.GeoDataFrame(flatten_lists(links), geometry="geometry", crs=links.crs or 4326)
         if path.exists():
@@ -184,7 +188,7 @@ def write_data(links: gpd.GeoDataFrame, path: str | Path, *, flows: pd.DataFrame
 
 
 def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, about: dict[str, str],
-                magnitude_col: str) -> None:
+                magnitude_col: str, lang: str | None = "fr") -> None:
     """The links, flowmap.blue's two sheets and an "about" sheet, through XlsxWriter.
 
     XlsxWriter row by row is about 3x faster than pandas+openpyxl here (13,206 links x 29
@@ -198,7 +202,11 @@ def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, abo
     if flows is not None and len(flows):
         locations, out = flowmap_tables(flows, magnitude_col)
         sheets += [("locations", locations), ("flows", out)]  # the two sheets flowmap.blue reads
-    sheets.append(("about", pd.DataFrame({"key": list(about), "value": [str(v) for v in about.values()]})))
+    # "about" also lists the links sheet's columns with their headers in words (after its own keys:
+    # a column may bear the name of one, such as "source").
+    rows = [(k, str(v)) for k, v in about.items()] + [("columns", columns_note(lang))]
+    rows += [(str(c), header(str(c), lang)) for c in links.columns]
+    sheets.append(("about", pd.DataFrame(rows, columns=["key", "value"])))
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     try:
@@ -206,6 +214,10 @@ def _write_xlsx(path: Path, links: pd.DataFrame, flows: pd.DataFrame | None, abo
         for name, frame in sheets:
             ws = wb.add_worksheet(name)
             ws.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            if name == "links":  # the header in words, shown when the pointer is on the column's name
+                for j, c in enumerate(frame.columns):
+                    if header(str(c), lang) != str(c):
+                        ws.write_comment(0, j, header(str(c), lang))
             ws.freeze_panes(1, 0)
             if len(frame.columns):
                 ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)

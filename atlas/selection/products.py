@@ -143,7 +143,7 @@ def export_data(db: ReadOnlyDatabase, filters: Filters | None, path: str | Path,
         with writing(path if kind != "flowmap" else path / "flows.csv"):
             return write_data(links if links is not None else pd.DataFrame(), path,
                               flows=sel.flows if kind in ("xlsx", "gpkg", "flowmap") else None, fmt=kind, about=about,
-                              magnitude_col=fl.magnitude_column(sel.options.magnitude))
+                              magnitude_col=fl.magnitude_column(sel.options.magnitude), lang=lang)
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
 
