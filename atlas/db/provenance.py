@@ -51,7 +51,8 @@ def totals(db: ReadOnlyDatabase) -> dict[str, dict[str, int]]:
 
 
 def source_line(db: ReadOnlyDatabase, origins: set[str] | None = None, lang: str = "fr") -> str:
-    """One line naming the sources of the records shown (print maps, exports)."""
+    """The sources of the records shown, in a few words: "Wikidata (2017, CC0 1.0); données
+    inventées (démonstration)" (print maps, exports; atlas.selection.source_of adds the credit)."""
     df = sources(db)
     if origins is not None:
         df = df[df.origin.isin(origins)]
@@ -67,4 +68,4 @@ def source_line(db: ReadOnlyDatabase, origins: set[str] | None = None, lang: str
         if isinstance(licence, str) and licence and licence != "—":
             bits.append(licence)
         parts.append(" ".join(bits[:1]) + (f" ({', '.join(bits[1:])})" if len(bits) > 1 else ""))
-    return ("Sources : " if lang == "fr" else "Sources: ") + "; ".join(dict.fromkeys(parts))
+    return "; ".join(dict.fromkeys(parts))

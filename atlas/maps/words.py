@@ -95,6 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
     "projection": {"fr": "Projection : {name}", "en": "Projection: {name}"},
     "source": {"fr": "Source : Atlas de l'action extérieure des collectivités territoriales",
                "en": "Source: Atlas of the international action of French local authorities"},
+    "data_sources": {"fr": "données : {sources}", "en": "data: {sources}"},
     # The demonstration mark: in the source line as written, alone in capitals (demo_mark).
     "demo_data": {"fr": "données de démonstration", "en": "demonstration data"},
     # ---- view titles (atlas.selection.default_title) ------------------------------------------------

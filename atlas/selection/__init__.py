@@ -159,7 +159,8 @@ def origins_of(db: ReadOnlyDatabase, filters: Filters) -> set[str]:
 
 def source_of(db: ReadOnlyDatabase, origins: set[str], lang: str) -> str:
     """The sources line of a selection: the sources of the records it holds, and today's date."""
-    return f"{provenance.source_line(db, origins or None, lang)} · {date.today().isoformat()}"
+    data = word("data_sources", lang, sources=provenance.source_line(db, origins or None, lang))
+    return f"{word('source', lang)} · {data} · {date.today().isoformat()}"
 
 
 def select(db: ReadOnlyDatabase, filters: Filters | None = None, options: MapOptions | None = None) -> Selection:
