@@ -112,3 +112,11 @@ def test_describe_names_the_places_of_the_selection(atlas_handle):
                   "Départements : Seine-Maritime (76) · Collectivités : Toulouse")
     assert "Countries: Senegal" in atlas_handle.describe(f, "en")
     assert atlas_handle.describe(Filters(), "en") == "All partnerships"
+
+
+def test_an_unknown_projection_is_a_query_error(atlas_handle, tmp_path):
+    from atlas.errors import QueryError
+
+    with pytest.raises(QueryError, match="projection: expected one of auto, world, france"):
+        atlas_handle.export_map(Filters(), tmp_path / "x.pdf", projection="mercator")
+    assert not (tmp_path / "x.pdf").exists()

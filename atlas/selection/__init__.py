@@ -22,6 +22,7 @@ from atlas.db.where import where_clause
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.errors import QueryError
 from atlas.geo import flows as fl
+from atlas.maps.projection_names import PROJECTION_CHOICES
 from atlas.maps.words import word
 from atlas.models import Filters
 from atlas.selection.engine import FlowResult, query_flows
@@ -66,6 +67,8 @@ class MapOptions:
                 raise QueryError(f"{name}: expected auto or one of {allowed}, got {value!r}")
         if self.layout not in LAYOUTS:
             raise QueryError(f"layout: expected one of {sorted(LAYOUTS)}, got {self.layout!r}")
+        if self.projection not in PROJECTION_CHOICES:
+            raise QueryError(f"projection: expected one of {', '.join(PROJECTION_CHOICES)}, got {self.projection!r}")
         if self.max_flows is not None and not (isinstance(self.max_flows, int) and 1 <= self.max_flows <= 100_000):
             raise QueryError(f"max_flows: expected a whole number between 1 and 100000, got {self.max_flows!r}")
         return self
