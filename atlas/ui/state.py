@@ -111,11 +111,18 @@ def params_from_view(view: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+#: Longest table search kept from the URL.
+MAX_QUERY_CHARS = 200
+
+
 def page_params(params: Mapping[str, str]) -> dict[str, str]:
-    """The Explorer's tab and table kind from the URL (valid ones only)."""
+    """The Explorer's tab, table kind and table search (``q``) from the URL (valid ones only)."""
     out = {}
     for name, allowed in (("tab", TABS), ("table", TABLE_KINDS)):
         value = choice(params, name, allowed)
         if value is not None:
             out[name] = value
+    query = " ".join("".join(c for c in str(params.get("q") or "")[:MAX_QUERY_CHARS] if c.isprintable()).split())
+    if query:
+        out["q"] = query
     return out

@@ -49,6 +49,22 @@ def test_values_not_offered_are_ignored(value):
 def test_page_params():
     assert page_params({"tab": "table", "table": "projects"}) == {"tab": "table", "table": "projects"}
     assert page_params({"tab": "Tableau", "table": "Projets"}) == {}  # labels are not codes
+    assert page_params({"q": "  Saint-\x00Louis\n  du Sénégal "}) == {"q": "Saint-Louis du Sénégal"}
+    assert len(page_params({"q": "x" * 100_000})["q"]) == 200
+    assert page_params({"q": "\x07 \t"}) == {}
+
+
+def test_table_search_travels_in_the_url(db_env):
+    at = AppTest.from_string(EXPLORER, default_timeout=TIMEOUT)
+    at.query_params["tab"] = "table"
+    at.query_params["q"] = "dakar"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.text_input(key="table_search").value == "dakar"
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) and shown.astype(str).fillna("").agg(" ".join, axis=1).str.lower().str.contains("dakar").all()
+    at.text_input(key="table_search").set_value("thiès").run()
+    assert at.query_params["q"] in ("thiès", ["thiès"])
 
 
 def _caption(at: AppTest) -> str:

@@ -13,7 +13,7 @@ from atlas.models import KIND_BY_CODE
 from atlas.selection import MapOptions
 from atlas.ui import charts, data, exports, nav, widgets
 from atlas.ui.i18n import t, tn
-from atlas.ui.state import (DEST_CHOICES, ORIGIN_CHOICES, TABLE_KINDS, TABS, page_params, params_from_view,
+from atlas.ui.state import (DEST_CHOICES, MAX_QUERY_CHARS, ORIGIN_CHOICES, TABLE_KINDS, TABS, page_params, params_from_view,
                             view_from_params)
 
 #: Widget key of each view setting (MapOptions field names), read from and written to the URL.
@@ -71,7 +71,8 @@ def _search(df: pd.DataFrame, query: str) -> pd.DataFrame:
     from atlas.db.queries import fold_query
 
     q = fold_query(query)
-    text = df.astype(str).agg(" ".join, axis=1).map(fold_query)
+    # pandas 3: astype(str) keeps missing values missing (a twinning has no start year)
+    text = df.astype(str).fillna("").agg(" ".join, axis=1).map(fold_query)
     return df[text.str.contains(q, regex=False)]
 
 
@@ -96,6 +97,7 @@ def _view_settings(lang: str) -> dict[str, str]:
         st.session_state.setdefault(field, value)
     page = page_params(params)
     st.session_state.setdefault("table_kind", page.get("table", TABLE_KINDS[0]))
+    st.session_state.setdefault("table_search", page.get("q", ""))
     # Tabs are known by their label: find the code of the current label in either language.
     labels = {code: {t(key, "fr"), t(key, "en")} for code, key in TAB_KEYS.items()}
     current = st.session_state.get("explorer_tab")
@@ -107,6 +109,9 @@ def _view_settings(lang: str) -> dict[str, str]:
         extra["tab"] = tab
     if st.session_state["table_kind"] != TABLE_KINDS[0]:
         extra["table"] = st.session_state["table_kind"]
+    query = page_params({"q": st.session_state.get("table_search") or ""}).get("q")
+    if query:
+        extra["q"] = query
     return extra
 
 
@@ -170,7 +175,7 @@ def render() -> None:
     with tab_table:
         which = st.radio(" ", TABLE_KINDS, horizontal=True, key="table_kind", label_visibility="collapsed",
                          format_func=lambda code: t(f"table_{code}", lang))
-        query = st.text_input(t("search_table", lang), key="table_search")
+        query = st.text_input(t("search_table", lang), key="table_search", max_chars=MAX_QUERY_CHARS)
         if which == "links":
             table = _links_table(links, lang)
         else:
