@@ -57,7 +57,11 @@ def aggregate_rows(ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray, *, origin
     else:
         o_of_end, o_locs = origin_locations(ends.fr, origin_level)
         d_of_end, d_locs = dest_locations(ends.partner, dest_level)
-    # Locations without a point are dropped; test on the (small) location tables first.
+    # A place the reference tables do not locate (the régions of overseas collectivités such as
+    # 987 or 988) sits at the mean point of its authorities, so that no link drops out of the
+    # totals; locations still without a point are dropped. Test on the (small) tables first.
+    o_locs = _located(o_of_end, o_locs, ends.fr)
+    d_locs = _located(d_of_end, d_locs, ends.partner)
     o_bad = ~(np.isfinite(o_locs["lon"].to_numpy(float)) & np.isfinite(o_locs["lat"].to_numpy(float)))
     d_bad = ~(np.isfinite(d_locs["lon"].to_numpy(float)) & np.isfinite(d_locs["lat"].to_numpy(float)))
     o = o_of_end[fr_idx]
@@ -143,6 +147,36 @@ def aggregate_rows(ends: Ends, fr_idx: np.ndarray, pa_idx: np.ndarray, *, origin
         out["category"] = np.where(has, values[best], None)
     out = out[out["n_links"] > 0]
     return out.sort_values(["n_links", "n_projects"], ascending=False, kind="stable", ignore_index=True)
+
+
+#: Overseas collectivités (COG codes) that the départements and régions reference tables do not hold.
+OVERSEAS_COLLECTIVITES = {"975": "Saint-Pierre-et-Miquelon", "977": "Saint-Barthélemy", "978": "Saint-Martin",
+                          "984": "Terres australes et antarctiques françaises", "986": "Wallis-et-Futuna",
+                          "987": "Polynésie française", "988": "Nouvelle-Calédonie", "989": "Clipperton"}
+
+
+def _located(of_end: np.ndarray, locs: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """``locs`` with the places that have no point moved to the mean point of their ends, and
+    overseas collectivités named (a copy)."""
+    lon, lat = locs["lon"].to_numpy(float), locs["lat"].to_numpy(float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if not bad.any() or of_end.size == 0:
+        return locs
+    names = locs["name"].to_numpy(dtype=object).copy()
+    for i in np.flatnonzero(bad):
+        names[i] = OVERSEAS_COLLECTIVITES.get(str(names[i]), names[i])
+    locs = locs.assign(name=names)
+    e_lon, e_lat = own["lon"].to_numpy(float), own["lat"].to_numpy(float)
+    ok = np.isfinite(e_lon) & np.isfinite(e_lat) & bad[of_end]
+    if not ok.any():
+        return locs
+    n = len(locs)
+    count = np.bincount(of_end[ok], minlength=n)
+    fill = bad & (count > 0)
+    lon, lat = lon.copy(), lat.copy()
+    lon[fill] = np.bincount(of_end[ok], weights=e_lon[ok], minlength=n)[fill] / count[fill]
+    lat[fill] = np.bincount(of_end[ok], weights=e_lat[ok], minlength=n)[fill] / count[fill]
+    return locs.assign(lon=lon, lat=lat)
 
 
 def _list_category(series: pd.Series, codes: tuple) -> tuple[np.ndarray, np.ndarray]:
