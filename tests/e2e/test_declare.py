@@ -11,7 +11,7 @@ import pytest
 
 from atlas.ingest.accounts import add_user
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import TIMEOUT_S, as_int, assert_offline, metric, sign_in, wait, wait_idle
+from tests.e2e.helpers import TIMEOUT_S, as_int, assert_offline, map_state, metric, sign_in, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,19 @@ def _fill(page, title: str, budget: int | None) -> None:
         page.get_by_role("spinbutton", name="Budget (€)", exact=True).fill(str(budget))
 
 
+def _map_names(page, name: str) -> bool:
+    """Does a map frame's document name ``name`` (frames are replaced on reruns: skip detached ones)?"""
+    for frame in page.frames:
+        if "streamlit_folium" not in frame.url:
+            continue
+        try:
+            if name in frame.content():
+                return True
+        except Exception:  # detached while being replaced
+            continue
+    return False
+
+
 def _save(page) -> None:
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("Enregistré : lot").first.wait_for(timeout=120_000)
@@ -75,6 +88,9 @@ def test_declare_see_update_and_undo(edit_server, page):
     page.goto(f"{url}/collectivite?id=commune:26198", wait_until="domcontentloaded")
     expected = _one(db, "SELECT count(*) FROM links WHERE fr_id = 'commune:26198'")[0][0]
     wait(page, lambda: (t := metric(page, "Liens")) and as_int(t) == expected, f"{expected} links")
+    # and on its map: a flow to Kaolack, named in the map's own document
+    wait(page, lambda: map_state(page), "the profile's map")
+    wait(page, lambda: _map_names(page, "Kaolack"), "Kaolack on the map")
     page.goto(f"{url}/projet?id={pid}", wait_until="domcontentloaded")
     page.get_by_role("heading", name=TITLE).wait_for(timeout=TIMEOUT_S * 1000)
     page.get_by_text("Kaolack").first.wait_for(timeout=TIMEOUT_S * 1000)
