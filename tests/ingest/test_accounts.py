@@ -123,3 +123,22 @@ def test_a_declaration_gets_the_importers_checks_and_messages(users: Path) -> No
     with pytest.raises(ImportFileError, match="kind"):
         declare.save(users, user, dataclasses.replace(WATER, kind="piracy"))
     assert rows(users, "SELECT count(*) FROM import_batches")[0][0] == before  # nothing half-written
+
+
+def test_an_authority_confirms_its_records_and_stale_ones_are_listed(users: Path) -> None:
+    from atlas.ingest import confirm
+
+    user = accounts.sign_in(users, "mairie-montelimar", PASSWORD)
+    declare.save(users, user, WATER)  # Montélimar now holds a real (declared) record
+    before = confirm.stale(users)
+    assert MONTELIMAR in set(before["id"]) and before.loc[before.id == MONTELIMAR, "last_confirmed"].isna().all()
+    confirm.confirm(users, user, MONTELIMAR)
+    assert MONTELIMAR not in set(confirm.stale(users)["id"])
+    import datetime as dt
+
+    in_two_years = dt.date.today() + dt.timedelta(days=730)
+    assert MONTELIMAR in set(confirm.stale(users, today=in_two_years)["id"])  # stale again later
+    with pytest.raises(AccountError, match="may not confirm the records of commune:31555"):
+        confirm.confirm(users, user, "commune:31555")
+    assert rows(users, "SELECT user_name, target FROM audit_log WHERE action = 'confirm'") == [
+        ("mairie-montelimar", MONTELIMAR)]

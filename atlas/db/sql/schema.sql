@@ -212,3 +212,9 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 -- The signed-in user who made a batch (declarations, imports from the app); NULL for the CLI.
 ALTER TABLE import_batches ADD COLUMN IF NOT EXISTS user_name VARCHAR;
+-- "À jour au …": an authority's contributor confirms that its records are current.
+CREATE TABLE IF NOT EXISTS confirmations (
+    authority_id VARCHAR NOT NULL,
+    confirmed_at TIMESTAMP NOT NULL,
+    user_name    VARCHAR NOT NULL
+);

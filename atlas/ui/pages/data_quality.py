@@ -117,6 +117,17 @@ def _review_section(lang: str, path: str) -> None:
                     st.rerun()
 
 
+def _stale_section(lang: str, path: str) -> None:
+    """Authorities whose real records were not confirmed « à jour » for a year (or never)."""
+    from atlas.ingest.confirm import STALE_MONTHS, stale
+
+    df = stale(path)
+    st.subheader(t("stale_title", lang))
+    st.caption(t("stale_count", lang).format(n=len(df), months=STALE_MONTHS))
+    if len(df):
+        st.dataframe(df.head(500).astype({"last_confirmed": str}), hide_index=True, width="stretch", height=240)
+
+
 def _batches_section(lang: str, path: str) -> None:
     from atlas.ingest.batches import list_batches, undo_batch
 
@@ -147,4 +158,5 @@ def render() -> None:
     if "last_report" in st.session_state:
         _report(st.session_state["last_report"], lang)
     _review_section(lang, path)
+    _stale_section(lang, path)
     _batches_section(lang, path)

@@ -85,6 +85,7 @@ def render() -> None:
                              query_params={"id": decl.fr_id})
             else:
                 st.info(t("decl_checked", lang).format(links=report.links_imported, projects=report.projects_imported))
+    _confirm(lang, user, path)
     mine = _mine(path, user)
     if mine:
         st.subheader(t("decl_mine", lang))
@@ -98,3 +99,27 @@ def render() -> None:
                     st.error(widgets.error_text(exc))
                 else:
                     st.rerun()
+
+
+def _confirm(lang: str, user, path: str) -> None:  # noqa: ANN001 - an accounts.User
+    """« À jour au … »: the contributor confirms that its authority's records are current."""
+    from atlas.ingest.confirm import confirm
+
+    if not user.scope:
+        return
+    last = data.handle(path).db.scalar("SELECT max(confirmed_at) FROM confirmations WHERE authority_id = $a",
+                                       {"a": user.scope}) if _has_confirmations(path) else None
+    st.subheader(t("confirm_title", lang))
+    st.caption(t("confirm_last", lang).format(date=f"{last:%Y-%m-%d}" if last else t("confirm_never", lang)))
+    if st.button(t("confirm_button", lang), key="confirm_current"):
+        try:
+            when = confirm(path, user, user.scope)
+        except AtlasError as exc:
+            st.error(widgets.error_text(exc))
+        else:
+            st.success(t("confirm_done", lang).format(date=f"{when:%Y-%m-%d}"))
+
+
+def _has_confirmations(path: str) -> bool:
+    return bool(data.handle(path).db.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'confirmations'"))
