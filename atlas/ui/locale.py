@@ -139,6 +139,9 @@ SKIP_SELECTOR = ('[data-testid="stMarkdownContainer"], [data-testid="stHeading"]
                  'textarea, input, [contenteditable="true"], script, style')
 #: ... except Streamlit's own buttons drawn as Markdown (the uploader's "Upload").
 ALLOW_SELECTOR = '[data-testid="stFileUploaderDropzone"] button'
+#: Attribute values left as they are. tests/e2e/test_hostile_names.py finds the data grid's
+#: download button by its accessible name "Download as CSV" (its tooltip text is translated).
+KEEP_ATTRIBUTES = ("Download as CSV",)
 #: Attributes read by people (tooltips, placeholders) and by screen readers.
 ATTRIBUTES = ("aria-label", "placeholder", "title", "aria-placeholder")
 #: Component iframes whose own words are translated too (same origin as the app).
@@ -171,7 +174,7 @@ _SCRIPT = r"""
     if (el.nodeType !== 1) return;
     for (const name of cfg.attributes) {
       const v = el.getAttribute(name);
-      if (v) { const out = tr(v); if (out !== null) el.setAttribute(name, out); }
+      if (v && !cfg.keep.includes(v)) { const out = tr(v); if (out !== null) el.setAttribute(name, out); }
     }
   }
   function fixText(node) {
@@ -228,7 +231,8 @@ _SCRIPT = r"""
 def script(lang: str) -> str:
     """The translating script for ``lang`` ("fr" or "en"): static strings only."""
     cfg = {"lang": "en" if lang == "en" else "fr", "words": WORDS, "patterns": PATTERNS,
-           "skip": SKIP_SELECTOR, "allow": ALLOW_SELECTOR, "attributes": ATTRIBUTES, "frames": FRAMES}
+           "skip": SKIP_SELECTOR, "allow": ALLOW_SELECTOR, "keep": KEEP_ATTRIBUTES, "attributes": ATTRIBUTES,
+           "frames": FRAMES}
     # json.dumps escapes quotes; "</" is escaped too so no string can close the script element.
     return _SCRIPT % json.dumps(cfg, ensure_ascii=False).replace("</", "<\\/")
 
