@@ -78,14 +78,16 @@ def test_presentation_steps_forward_and_back(server, page, atlas_handle):
     # Workshop mode: no sidebar, no header.
     assert page.locator('[data-testid="stSidebar"]').is_hidden()
     start = time.monotonic()
-    page.get_by_role("button", name="▶").click()
+    wait_idle(page)  # Streamlit may keep a hidden copy of a button while it lays the page out
+    page.locator(".st-key-story_next button:visible").first.click()
     page.get_by_role("heading", name="Les jumelages").wait_for(timeout=60_000)
     expected = len(atlas_handle.links_frame(Filters(kinds=["jumelage"])))
     wait(page, lambda: (t := metric(page, "Liens")) and as_int(t) == expected, f"{expected} twinning links")
     wait(page, lambda: map_state(page), "the map of step 2")
     _record("story_step_s", time.monotonic() - start)
     assert "step=2" in page.url
-    page.get_by_role("button", name="◀").click()
+    wait_idle(page)
+    page.locator(".st-key-story_prev button:visible").first.click()
     page.get_by_role("heading", name="Toutes les coopérations").wait_for(timeout=60_000)
     assert_offline(page)
 
