@@ -186,6 +186,77 @@ ZONE_LABELS_EN: dict[str, str] = {
 }
 
 
+class Code(NamedTuple):
+    """A code of a small vocabulary, with its French and English labels."""
+
+    code: str
+    label_fr: str
+    label_en: str
+
+
+#: Types of the international actors of a territory (the regional multi-actor networks' shared
+#: vocabulary, RRMA). ``collectivite`` is an authority seen as an actor of its territory.
+ACTOR_TYPES: tuple[Code, ...] = (
+    Code("association", "Association, ONG", "Association, NGO"),
+    Code("osim", "Association de diaspora (OSIM)", "Diaspora association"),
+    Code("jumelage", "Comité de jumelage", "Twinning committee"),
+    Code("ecole", "Établissement scolaire", "School"),
+    Code("universite", "Enseignement supérieur et recherche", "Higher education and research"),
+    Code("hopital", "Établissement de santé", "Health institution"),
+    Code("entreprise", "Entreprise", "Company"),
+    Code("ess", "Structure de l'économie sociale et solidaire", "Social and solidarity economy body"),
+    Code("culture", "Lieu ou structure culturelle", "Cultural venue or body"),
+    Code("sport", "Club ou structure sportive", "Sports club"),
+    Code("etablissement_public", "Établissement public, chambre consulaire", "Public body, chamber"),
+    Code("collectivite", "Collectivité territoriale", "Local authority"),
+    Code("autre", "Autre", "Other"),
+)
+ACTOR_TYPE_BY_CODE: dict[str, Code] = {c.code: c for c in ACTOR_TYPES}
+
+#: The 18 sectors of intervention of the observatories' shared vocabulary (RRMA), each with the
+#: SDGs it most serves (used to suggest SDGs, never to count them).
+SECTORS: tuple[Code, ...] = (
+    Code("agriculture", "Agriculture, alimentation, développement rural", "Agriculture, food, rural development"),
+    Code("eau", "Eau, assainissement, hygiène", "Water, sanitation, hygiene"),
+    Code("sante", "Santé", "Health"),
+    Code("education", "Éducation, formation", "Education, training"),
+    Code("enseignement_sup", "Enseignement supérieur, recherche", "Higher education, research"),
+    Code("culture", "Culture, patrimoine", "Culture, heritage"),
+    Code("environnement", "Environnement, climat, biodiversité", "Environment, climate, biodiversity"),
+    Code("energie", "Énergie", "Energy"),
+    Code("economie", "Développement économique, emploi", "Economic development, jobs"),
+    Code("ess", "Économie sociale et solidaire, commerce équitable", "Social and solidarity economy, fair trade"),
+    Code("gouvernance", "Gouvernance, démocratie locale", "Governance, local democracy"),
+    Code("droits", "Droits humains, paix", "Human rights, peace"),
+    Code("egalite", "Égalité femmes-hommes", "Gender equality"),
+    Code("jeunesse", "Jeunesse, mobilité internationale", "Youth, international mobility"),
+    Code("sport", "Sport", "Sport"),
+    Code("humanitaire", "Urgence, action humanitaire", "Emergency, humanitarian aid"),
+    Code("migrations", "Migrations, co-développement", "Migration, co-development"),
+    Code("ecsi", "Éducation à la citoyenneté et à la solidarité internationale",
+         "Global citizenship and solidarity education"),
+)
+SECTOR_BY_CODE: dict[str, Code] = {c.code: c for c in SECTORS}
+
+#: How an authority supports an actor of its territory (its "indirect" engagement).
+SUPPORT_KINDS: tuple[Code, ...] = (
+    Code("subvention", "Subvention", "Grant"),
+    Code("appui_technique", "Appui technique", "Technical support"),
+    Code("mise_a_disposition", "Mise à disposition (locaux, personnel)", "Premises or staff provided"),
+)
+
+#: The partnership exchange (Bourse partenariat): what a post is, and where it stands.
+EXCHANGE_KINDS: tuple[Code, ...] = (
+    Code("offre", "Offre de partenariat", "Partnership offer"),
+    Code("demande", "Demande de partenariat", "Partnership request"),
+)
+EXCHANGE_STATUSES: tuple[Code, ...] = (
+    Code("ouverte", "Ouverte", "Open"),
+    Code("appariee", "Partenaire trouvé", "Matched"),
+    Code("close", "Close", "Closed"),
+)
+
+
 #: Levels of the French side (origins) and of the partner side (destinations) of flows, finest
 #: first; what a flow's width measures; what arcs can be coloured by (atlas.geo re-exports them).
 ORIGIN_LEVELS = ("authority", "epci", "departement", "region", "france")

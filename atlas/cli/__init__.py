@@ -91,6 +91,17 @@ def _print_table(title: str, rows: list[dict], limit: int) -> None:
         print(f"  … {len(rows) - limit} more")
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from atlas.db.upgrade import upgrade
+
+    before, after = upgrade(args.db)
+    if before == after:
+        print(f"{args.db}: already at schema version {after}")
+    else:
+        print(f"{args.db}: schema version {before} → {after}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     import atlas
 
@@ -197,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --force: rebuild even if the database holds imports of your own files (they are lost)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("upgrade", help="bring a database of an older schema to the current one, keeping "
+                                       "everything stored")
+    p.add_argument("--db", default=default_db)
+    p.set_defaults(func=cmd_upgrade)
 
     p = sub.add_parser("stats", help="counts by level, country, theme and SDG")
     p.add_argument("--db", default=default_db)

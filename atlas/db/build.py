@@ -28,7 +28,8 @@ Progress = Callable[[str], None]
 
 #: Insert order respects foreign keys.
 DATA_TABLES = ("authorities", "partnerships", "projects", "project_parties", "project_themes",
-               "project_sdgs", "project_funding", "actors", "project_actors")
+               "project_sdgs", "project_funding", "actors", "project_actors", "actor_sectors", "actor_countries",
+               "actor_sdgs", "actor_supports", "exchange_posts", "exchange_post_themes")
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

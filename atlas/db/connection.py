@@ -25,7 +25,7 @@ MEMO_LIMIT = 128
 T = TypeVar("T")
 
 #: Schema version written in meta by the builder; readers refuse other versions.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def check_database_file(path: Path) -> None:
@@ -95,7 +95,8 @@ class ReadOnlyDatabase:
             con.close()
             raise DatabaseError(
                 f"{self.path} has schema version {row[0] if row else None!r}, expected "
-                f"{SCHEMA_VERSION!r}; rebuild it with `atlas init --force`"
+                f"{SCHEMA_VERSION!r}; upgrade it with `atlas upgrade` (keeps everything stored) "
+                "or rebuild it with `atlas init --force`"
             )
         self._con = con
         self._sig = _signature(self.path)

@@ -81,6 +81,10 @@ def clean_stale(db: Path) -> list[Path]:
     return removed
 
 
+#: What to do with a database of another schema version (same words everywhere).
+UPGRADE_HINT = "upgrade it with `atlas upgrade` (keeps everything stored) or rebuild it with `atlas init --force`"
+
+
 def check_database(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
@@ -88,7 +92,7 @@ def check_database(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         raise DatabaseError(f"{db} is not an atlas database (no meta table); build one with `atlas init`") from exc
     if not row or row[0][0] != SCHEMA_VERSION:
         raise DatabaseError(f"{db} has schema version {row[0][0] if row else None!r}, expected {SCHEMA_VERSION!r}; "
-                            "rebuild it with `atlas init --force`")
+                            + UPGRADE_HINT)
 
 
 def ensure_ingest_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -131,9 +135,9 @@ def database_path(db: str | Path) -> Path:
 
 
 @contextmanager
-def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]:
+def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT, check: bool = True) -> Iterator[Txn]:
     """Work on a copy of ``db``; it replaces ``db`` only if the block ends normally with
-    ``txn.commit`` true."""
+    ``txn.commit`` true. ``check=False``: any schema version (atlas.db.upgrade)."""
     db = database_path(db)
     with write_lock(db, timeout):
         clean_stale(db)
@@ -158,8 +162,9 @@ def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[Txn]
             raise
         txn = Txn(con, db)
         try:
-            check_database(con, db)
-            ensure_ingest_tables(con)
+            if check:
+                check_database(con, db)
+                ensure_ingest_tables(con)
             yield txn
             if txn.commit:
                 con.execute("CHECKPOINT")

@@ -131,11 +131,52 @@ CREATE TABLE IF NOT EXISTS project_funding (
     PRIMARY KEY (project_id, funding_code)
 );
 -- Associated actors of indirect cooperation: associations, schools, hospitals, companies…
+-- The observatory of a territory's international actors (atlas.db.observatory) reads the seat,
+-- sectors, countries, SDGs and supports below; an actor named only in a project has no seat.
 CREATE TABLE IF NOT EXISTS actors (
-    id       VARCHAR PRIMARY KEY,
-    name     VARCHAR NOT NULL,
-    type     VARCHAR,
-    batch_id VARCHAR
+    id          VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    type        VARCHAR,              -- models.ACTOR_TYPES code
+    batch_id    VARCHAR,
+    commune     VARCHAR,              -- INSEE code of the seat's commune
+    departement VARCHAR,              -- INSEE code of the seat's département
+    region      VARCHAR,              -- INSEE code of the seat's région
+    lon         DOUBLE,               -- seat (the commune's point unless the file gives one)
+    lat         DOUBLE,
+    identifier  VARCHAR,              -- SIREN/SIRET or RNA number
+    website     VARCHAR,
+    description VARCHAR,
+    since       INTEGER,              -- first year of international action
+    until       INTEGER               -- last year (NULL: still active)
+);
+-- Sectors (models.SECTORS), countries where it acts, and SDGs an actor contributes to.
+CREATE TABLE IF NOT EXISTS actor_sectors (
+    actor_id VARCHAR NOT NULL REFERENCES actors(id),
+    sector   VARCHAR NOT NULL,
+    PRIMARY KEY (actor_id, sector)
+);
+CREATE TABLE IF NOT EXISTS actor_countries (
+    actor_id     VARCHAR NOT NULL REFERENCES actors(id),
+    country_iso2 VARCHAR NOT NULL,
+    since        INTEGER,
+    until        INTEGER,
+    PRIMARY KEY (actor_id, country_iso2)
+);
+CREATE TABLE IF NOT EXISTS actor_sdgs (
+    actor_id VARCHAR NOT NULL REFERENCES actors(id),
+    sdg      INTEGER NOT NULL REFERENCES sdgs(number),
+    PRIMARY KEY (actor_id, sdg)
+);
+-- The "indirect" engagement of an authority: a grant or technical support to an actor of its
+-- territory, for a year (models.SUPPORT_KINDS).
+CREATE TABLE IF NOT EXISTS actor_supports (
+    actor_id     VARCHAR NOT NULL REFERENCES actors(id),
+    authority_id VARCHAR NOT NULL REFERENCES authorities(id),
+    kind         VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    amount_eur   DOUBLE,
+    batch_id     VARCHAR,
+    PRIMARY KEY (actor_id, authority_id, kind, year)
 );
 CREATE TABLE IF NOT EXISTS project_actors (
     project_id VARCHAR NOT NULL REFERENCES projects(id),
@@ -217,4 +258,30 @@ CREATE TABLE IF NOT EXISTS confirmations (
     authority_id VARCHAR NOT NULL,
     confirmed_at TIMESTAMP NOT NULL,
     user_name    VARCHAR NOT NULL
+);
+
+-- ---- Partnership exchange (Bourse partenariat, atlas.db.exchange) ------------------------------
+-- Offers and requests of partnership published by an authority, French or foreign. The country
+-- concerned is the foreign side: the country sought by a French author, a foreign author's own.
+CREATE TABLE IF NOT EXISTS exchange_posts (
+    id           VARCHAR PRIMARY KEY,
+    kind         VARCHAR NOT NULL,      -- offre, demande (models.EXCHANGE_KINDS)
+    authority_id VARCHAR NOT NULL REFERENCES authorities(id),
+    title        VARCHAR NOT NULL,
+    description  VARCHAR,
+    country_iso2 VARCHAR,               -- country concerned (NULL: any country of the zone)
+    zone         VARCHAR,               -- zone concerned when no country is given
+    area         VARCHAR,               -- a region or province of that country, as written
+    action_kind  VARCHAR,               -- kind of cooperation sought (action_kinds.code)
+    contact      VARCHAR,
+    status       VARCHAR NOT NULL DEFAULT 'ouverte',  -- ouverte, appariee, close
+    published_at TIMESTAMP NOT NULL,
+    expires_on   DATE NOT NULL,
+    user_name    VARCHAR,               -- the signed-in contributor who published it
+    batch_id     VARCHAR                -- its import batch (a publication, or the demonstration)
+);
+CREATE TABLE IF NOT EXISTS exchange_post_themes (
+    post_id    VARCHAR NOT NULL REFERENCES exchange_posts(id),
+    theme_code VARCHAR NOT NULL REFERENCES themes(code),
+    PRIMARY KEY (post_id, theme_code)
 );
