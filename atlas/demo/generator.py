@@ -396,4 +396,15 @@ class DemoGenerator:
 def generate_demo(ref: dict[str, pd.DataFrame], gazetteer: pd.DataFrame, seed: int = 2016,
                   progress: Callable[[str], None] | None = None, twinnings: bool = True) -> dict[str, pd.DataFrame]:
     """The demonstration tables (deterministic for a seed); ``twinnings=False``: none invented."""
-    return DemoGenerator(ref, gazetteer, seed=seed, progress=progress, twinnings=twinnings).generate().frames()
+    gen = DemoGenerator(ref, gazetteer, seed=seed, progress=progress, twinnings=twinnings)
+    frames = gen.generate().frames()
+    # offers and requests of the partnership exchange (Bourse partenariat), by these authorities
+    from atlas.demo.exchange import demo_exchange
+
+    frames.update(demo_exchange(
+        gen.t.authorities, gen.t.partnerships, seed=seed, batch=DEMO_BATCH,
+        theme_labels={code: th.label_fr for code, th in THEME_BY_CODE.items()}, country_fr=gen.country_fr,
+        zone=gen.zone, admin1_names={cc: sorted({a.name_fr if isinstance(a.name_fr, str) and a.name_fr else str(a.name)
+                                             for a in areas})
+                                     for cc, areas in gen.admin1_by_country.items()}))
+    return frames

@@ -117,6 +117,10 @@ def _delete_batch(con: duckdb.DuckDBPyConnection, b: str) -> None:
         con.execute(f"DELETE FROM {t} WHERE project_id IN (SELECT id FROM undo_projects)")
     con.execute("DELETE FROM projects WHERE batch_id = ?", [b])
     con.execute("DELETE FROM partnerships WHERE batch_id = ?", [b])
+    # offers and requests of the partnership exchange (a publication is a batch of its own)
+    con.execute("DELETE FROM exchange_post_themes WHERE post_id IN (SELECT id FROM exchange_posts WHERE batch_id = ?)",
+                [b])
+    con.execute("DELETE FROM exchange_posts WHERE batch_id = ?", [b])
     # actors and authorities still used by another batch's rows are kept and handed over
     con.execute("""UPDATE actors SET batch_id = (SELECT min(p.batch_id) FROM project_actors pa
                                                  JOIN projects p ON p.id = pa.project_id WHERE pa.actor_id = actors.id)
@@ -126,7 +130,8 @@ def _delete_batch(con: duckdb.DuckDBPyConnection, b: str) -> None:
                    SELECT authority_id AS id, min(p.batch_id) AS user_batch FROM project_parties pp
                    JOIN projects p ON p.id = pp.project_id GROUP BY ALL
                    UNION ALL SELECT fr_id, min(batch_id) FROM partnerships GROUP BY ALL
-                   UNION ALL SELECT partner_id, min(batch_id) FROM partnerships GROUP BY ALL""")
+                   UNION ALL SELECT partner_id, min(batch_id) FROM partnerships GROUP BY ALL
+                   UNION ALL SELECT authority_id, min(batch_id) FROM exchange_posts GROUP BY ALL""")
     con.execute("""UPDATE authorities SET batch_id = (SELECT min(user_batch) FROM undo_users u WHERE u.id = authorities.id)
                    WHERE batch_id = ? AND id IN (SELECT id FROM undo_users)""", [b])
     con.execute("DELETE FROM authority_aliases WHERE batch_id = ?", [b])
