@@ -121,17 +121,25 @@ def _delete_batch(con: duckdb.DuckDBPyConnection, b: str) -> None:
     con.execute("DELETE FROM exchange_post_themes WHERE post_id IN (SELECT id FROM exchange_posts WHERE batch_id = ?)",
                 [b])
     con.execute("DELETE FROM exchange_posts WHERE batch_id = ?", [b])
-    # actors and authorities still used by another batch's rows are kept and handed over
-    con.execute("""UPDATE actors SET batch_id = (SELECT min(p.batch_id) FROM project_actors pa
-                                                 JOIN projects p ON p.id = pa.project_id WHERE pa.actor_id = actors.id)
-                   WHERE batch_id = ? AND id IN (SELECT actor_id FROM project_actors)""", [b])
+    # actors and authorities still used by another batch's rows are kept and handed over; an
+    # actor kept keeps what is known of it (seat, sectors, countries, SDGs)
+    con.execute("DELETE FROM actor_supports WHERE batch_id = ?", [b])
+    con.execute("""CREATE OR REPLACE TEMP TABLE undo_actor_users AS
+                   SELECT pa.actor_id AS id, min(p.batch_id) AS user_batch FROM project_actors pa
+                   JOIN projects p ON p.id = pa.project_id GROUP BY ALL
+                   UNION ALL SELECT actor_id, min(batch_id) FROM actor_supports GROUP BY ALL""")
+    con.execute("""UPDATE actors SET batch_id = (SELECT min(user_batch) FROM undo_actor_users u WHERE u.id = actors.id)
+                   WHERE batch_id = ? AND id IN (SELECT id FROM undo_actor_users)""", [b])
+    for t in ("actor_sectors", "actor_countries", "actor_sdgs"):
+        con.execute(f"DELETE FROM {t} WHERE actor_id IN (SELECT id FROM actors WHERE batch_id = ?)", [b])
     con.execute("DELETE FROM actors WHERE batch_id = ?", [b])
     con.execute("""CREATE OR REPLACE TEMP TABLE undo_users AS
                    SELECT authority_id AS id, min(p.batch_id) AS user_batch FROM project_parties pp
                    JOIN projects p ON p.id = pp.project_id GROUP BY ALL
                    UNION ALL SELECT fr_id, min(batch_id) FROM partnerships GROUP BY ALL
                    UNION ALL SELECT partner_id, min(batch_id) FROM partnerships GROUP BY ALL
-                   UNION ALL SELECT authority_id, min(batch_id) FROM exchange_posts GROUP BY ALL""")
+                   UNION ALL SELECT authority_id, min(batch_id) FROM exchange_posts GROUP BY ALL
+                   UNION ALL SELECT authority_id, min(batch_id) FROM actor_supports GROUP BY ALL""")
     con.execute("""UPDATE authorities SET batch_id = (SELECT min(user_batch) FROM undo_users u WHERE u.id = authorities.id)
                    WHERE batch_id = ? AND id IN (SELECT id FROM undo_users)""", [b])
     con.execute("DELETE FROM authority_aliases WHERE batch_id = ?", [b])

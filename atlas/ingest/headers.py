@@ -21,7 +21,7 @@ from atlas.ingest.normalize import header_key
 MAPPING_MAX_CHARS = 1_000_000
 
 #: Import formats (``--format``): "auto" recognises the others from the headers.
-FORMATS: tuple[str, ...] = ("auto", "projects", "template", "pairs", "directory")
+FORMATS: tuple[str, ...] = ("auto", "projects", "template", "pairs", "directory", "actors")
 
 #: field -> synonyms (French and English). The first synonym is the template's header.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -145,6 +145,11 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None,
             ignored.append(h)
             continue
         if target not in FIELDS and target not in PAIR_FIELDS:
+            from atlas.ingest.formats.actors import ACTOR_FIELDS
+
+            if target in ACTOR_FIELDS:  # a mapping file for an actor directory: not a project field
+                ignored.append(h)
+                continue
             raise ImportFileError(
                 f"mapping file maps column {h!r} to unknown field {target!r}; expected one of: "
                 + ", ".join(sorted(FIELDS)))
@@ -189,7 +194,7 @@ class Mapping:
 
     TOML or JSON::
 
-        format = "projects"        # optional: projects, pairs, directory, template
+        format = "projects"        # optional: projects, pairs, directory, template, actors
         delimiter = ";"            # optional
         encoding = "cp1252"        # optional
         sheet = "Projets"          # optional: sheet name of a workbook
@@ -263,17 +268,18 @@ class Mapping:
 
         if not isinstance(self.columns, dict):
             raise bad("columns", self.columns, "a table mapping header text to a field name")
+        from atlas.ingest.formats.actors import ACTOR_FIELDS  # actor directories' own fields
         targets: dict[str, str] = {}
         keys: dict[str, str] = {}
         for header, target in self.columns.items():
             if not isinstance(header, str) or not header_key(header):
                 raise bad("columns", header, "header text with letters or digits")
             if not isinstance(target, str) or (target not in ("", "ignore") and target not in FIELDS
-                                               and target not in PAIR_FIELDS):
+                                               and target not in PAIR_FIELDS and target not in ACTOR_FIELDS):
                 raise ImportFileError(
                     f"{source} maps {header!r} to unknown field {target!r}; expected one of: "
                     + ", ".join(sorted(FIELDS)) + "; for pair lists: " + ", ".join(PAIR_FIELDS)
-                    + "; or \"ignore\"")
+                    + "; for actor directories: " + ", ".join(ACTOR_FIELDS) + "; or \"ignore\"")
             key = header_key(header)
             if key in keys and self.columns[keys[key]] != target:
                 raise ImportFileError(f"{source} maps {keys[key]!r} to {self.columns[keys[key]]!r} and {header!r} "

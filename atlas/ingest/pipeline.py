@@ -223,7 +223,7 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
                 max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> ImportReport:
     """Import one file into the atlas database; returns the report.
 
-    ``format``: auto, projects, template, pairs or directory. ``mapping``: a mapping file (TOML or
+    ``format``: auto, projects, template, pairs, directory or actors. ``mapping``: a mapping file (TOML or
     JSON, see docs/import.md) or a :class:`Mapping`. ``strict``: refuse the whole file when any row
     has an error. Raises :class:`atlas.ImportFileError` for a file that cannot be imported at all;
     the database is then unchanged.
@@ -301,6 +301,7 @@ def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: 
     report.errors = [e.as_dict() for e in parsed.errors]
     report.warnings = [w.as_dict() for w in parsed.warnings]
     report.skipped = [s.as_dict() for s in parsed.skips]
+    report.notes.extend(parsed.notes)
     say("reading", 1, 1)
     if parsed.rows_read == 0:
         raise ImportFileError(f"{raw.name} has a header but no data row")
@@ -319,6 +320,7 @@ def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: 
     report.skipped.extend(s.as_dict() for s in plan.skips)
     report.links_imported, report.projects_imported = plan.partnerships, plan.projects
     report.authorities_added, report.already_present = plan.authorities, plan.already_present
+    report.actors_imported, report.supports_imported = plan.actors, plan.supports
     queue = queue_rows(outcome, report, batch_id, raw.name, raw.sha256)
     if not write:
         return False

@@ -80,6 +80,10 @@ class Record:
     engagement: str | None = None
     agreement: str | None = None
     external_id: str | None = None
+    #: an actor directory's row (atlas.ingest.formats.actors): the actor's values; ``french[0]``
+    #: is then its seat's commune and ``french[1:]`` the authorities that support it, each with
+    #: its support [kind, year, amount, undated] in ``actor["supports"]``
+    actor: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -192,3 +196,4 @@ class ParseResult:
     warnings: list[RowError] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line each, added to the report's notes

@@ -48,6 +48,8 @@ class ImportReport:
     records: int = 0
     links_imported: int = 0  # standing partnerships
     projects_imported: int = 0
+    actors_imported: int = 0  # actor directories: new actors, and new supports of authorities
+    supports_imported: int = 0
     already_present: int = 0
     authorities_added: int = 0
     french_total: int = 0
@@ -116,7 +118,10 @@ class ImportReport:
                          + (f" (same file imported as batch {', '.join(self.previous_batches)})" if self.previous_batches else ""))
         lines.append(f"  rows read {self.rows_read}; links imported {self.links_imported}; projects imported "
                      f"{self.projects_imported}; already present {self.already_present}; new authorities "
-                     f"{self.authorities_added}" + (f"; batch {self.batch_id}" if self.batch_id else ""))
+                     f"{self.authorities_added}"
+                     + (f"; actors imported {self.actors_imported}; supports imported {self.supports_imported}"
+                        if self.format == "actors" or self.actors_imported or self.supports_imported else "")
+                     + (f"; batch {self.batch_id}" if self.batch_id else ""))
         for side, label in (("french", "French side"), ("partner", "partners")):
             total = self.french_total if side == "french" else self.partners_total
             matched = self.french_matched if side == "french" else self.partners_matched

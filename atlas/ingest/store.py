@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from atlas.db.build import DATA_TABLES
+from atlas.ingest import store_actors
 from atlas.ingest.normalize import name_key, spaced_key
 from atlas.ingest.records import Entity, Record, Skip
 
@@ -47,10 +48,13 @@ class Plan:
     authorities: int = 0
     already_present: int = 0
     skips: list[Skip] = field(default_factory=list)
+    actors: int = 0  # actors of actor directories (atlas.ingest.store_actors)
+    supports: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.partnerships or self.projects or self.authorities or len(self.aliases))
+        return not (self.partnerships or self.projects or self.authorities or len(self.aliases) or self.actors
+                    or self.supports)
 
 
 def _hash(*parts: Any) -> str:
@@ -87,8 +91,15 @@ def plan_rows(con: duckdb.DuckDBPyConnection, items: list[Resolved], batch_id: s
     aliases: dict[tuple[str, str], tuple[str, str, str, str]] = {}
     first_row: dict[Any, int] = {}
     skips: list[Skip] = []
+    directory: list[Resolved] = []  # actor-directory rows (atlas.ingest.store_actors)
+    seated: dict[str, str] | None = None
     for it in items:
         r = it.record
+        if r.actor is not None:
+            directory.append(it)
+            for e in it.french[1:]:  # the supporting authorities (the seat is a place, not a party)
+                auth.setdefault(e.id, {**e.row(), "batch_id": batch_id})
+            continue
         for e in (*it.french, *it.partners):
             if e.id not in auth:
                 auth[e.id] = {**e.row(), "batch_id": batch_id}
@@ -128,8 +139,11 @@ def plan_rows(con: duckdb.DuckDBPyConnection, items: list[Resolved], batch_id: s
         themes += [(pid, t) for t in dict.fromkeys(r.themes)]
         sdgs += [(pid, s) for s in dict.fromkeys(r.sdgs)]
         funding += [(pid, code, amount) for code, amount in dict(r.funding).items()]
+        if r.actors and seated is None:
+            seated = store_actors.seated_ids(con)
         for name, typ in r.actors:
-            aid = "actor:" + name_key(name)[:80]
+            # the directory's actor when exactly one actor with a seat has this name key
+            aid = (seated or {}).get(name_key(name)[:80]) or "actor:" + name_key(name)[:80]
             actors.setdefault(aid, dict(id=aid, name=name, type=typ, batch_id=batch_id))
             project_actors.append((pid, aid, "associe"))
     frames = {
@@ -149,6 +163,9 @@ def plan_rows(con: duckdb.DuckDBPyConnection, items: list[Resolved], batch_id: s
         "project_actors": pd.DataFrame(project_actors, columns=["project_id", "actor_id", "role"]).drop_duplicates(
             ["project_id", "actor_id"]),
     }
+    actor_frames, actor_skips = store_actors.plan_actors(directory, batch_id)
+    frames.update(actor_frames)
+    skips += actor_skips
     return _only_new(con, frames, pd.DataFrame(list(aliases.values()),
                                                columns=["authority_id", "alias", "kind", "batch_id"]), skips)
 
@@ -183,12 +200,14 @@ def _only_new(con: duckdb.DuckDBPyConnection, f: dict[str, pd.DataFrame], aliase
     aliases = _anti(con, aliases, "SELECT n.* FROM new_df n WHERE NOT EXISTS (SELECT 1 FROM authority_aliases a "
                                   "WHERE a.authority_id = n.authority_id AND a.alias = n.alias)")
     new = len(f["partnerships"]) + len(f["projects"])
+    n_actors, n_supports, actors_present = store_actors.only_new(con, f, _anti)
     return Plan(frames=f, aliases=aliases, partnerships=len(f["partnerships"]), projects=len(f["projects"]),
-                authorities=len(f["authorities"]), already_present=total - new, skips=skips)
+                authorities=len(f["authorities"]), already_present=total - new + actors_present, skips=skips,
+                actors=n_actors, supports=n_supports)
 
 
 #: Integer columns: pandas would carry them as floats with NaN when some are missing.
-_INT_COLUMNS = ("year_start", "year_end", "since", "until", "sdg", "geonames_id", "population")
+_INT_COLUMNS = ("year_start", "year_end", "since", "until", "sdg", "geonames_id", "population", "year")
 
 
 def insert_plan(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
@@ -213,3 +232,5 @@ def insert_plan(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
             con.execute("INSERT INTO authority_aliases SELECT authority_id, alias, kind, batch_id FROM alias_df")
         finally:
             con.unregister("alias_df")
+    if plan.actors:
+        store_actors.merge_seatless(con)

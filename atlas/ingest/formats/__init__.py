@@ -3,12 +3,15 @@
 ``projects`` — project tables exported by national or regional atlases (one row per project);
 ``template`` — the atlas's own template (a project table with its canonical headers);
 ``pairs`` — twin-town pair lists (Wikipedia/Wikidata extracts);
-``directory`` — plain-text twinning directories of twinning associations.
+``directory`` — plain-text twinning directories of twinning associations;
+``actors`` — actor directories (annuaires d'acteurs): a territory's international actors.
 """
 
 from __future__ import annotations
 
 from atlas.errors import ImportFileError
+from atlas.ingest.formats.actors import find_header as find_actor_header, missing_actor_columns, parse_actors
+from atlas.ingest.formats.actors import map_actor_headers
 from atlas.ingest.formats.common import ParseOptions
 from atlas.ingest.formats.directory import looks_like_directory, parse_directory
 from atlas.ingest.formats.pairs import parse_pairs
@@ -77,6 +80,26 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
     for sheet in sheets:
         if not sheet.rows:
             continue
+        if fmt in ("auto", "actors"):
+            found = find_actor_header(sheet, mapping.columns, mapping.header_row, forced=fmt == "actors")
+            if found is not None:
+                idx, colmap, ignored = found
+                try:  # the header row found: two columns for one field are refused, naming them
+                    map_actor_headers(sheet.rows[idx], mapping.columns, strict=True)
+                except ImportFileError as exc:
+                    where = f" (sheet {sheet.name!r}, row {idx + 1})" if raw.kind != "text" else f" (row {idx + 1})"
+                    raise ImportFileError(f"{raw.name}{where}: {exc}") from None
+                result = parse_actors(sheet, idx, colmap, opts)
+                result.ignored_columns = ignored
+                return result
+            if fmt == "actors":
+                idx = mapping.header_row - 1 if mapping.header_row else 0
+                colmap, _ignored = map_actor_headers(sheet.rows[idx] if idx < len(sheet.rows) else [],
+                                                     mapping.columns)
+                if len(colmap) >= 1:
+                    partial.append((sheet, missing_actor_columns(set(colmap.values())),
+                                    [h for h in sheet.rows[idx] if h]))
+                continue
         if fmt in ("auto", "projects", "template"):
             idx, colmap, ignored = _header_row(sheet, mapping)
             fields = set(colmap.values())
@@ -106,6 +129,10 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
             f"{raw.name}: missing required columns: {'; '.join(missing)}. Columns found: "
             + ", ".join(repr(h) for h in headers[:30])
             + ". Rename them, or map them with a mapping file (--mapping, see docs/import.md)")
+    if fmt == "actors":
+        raise ImportFileError(
+            f"{raw.name} is not an actor directory: expected columns such as 'Nom de la structure' (or 'Nom', "
+            "'Structure', 'Raison sociale') and 'Commune du siège' (or 'Ville', 'Code INSEE'); see docs/import.md")
     if fmt == "pairs":
         raise ImportFileError(
             f"{raw.name} is not a pair list: expected columns city1,country1[,lat1,lng1],city2,country2[,lat2,lng2]")
@@ -113,7 +140,8 @@ def parse_file(raw: RawFile, fmt: str, mapping: Mapping, opts: ParseOptions) -> 
     shown = ", ".join(repr(c) for c in first[:8] if c)[:300]
     raise ImportFileError(
         f"cannot recognise the format of {raw.name} (first row: {shown or 'empty'}); expected a project table "
-        "(columns such as 'Collectivité', 'Pays', 'Collectivité partenaire'), a pair list "
+        "(columns such as 'Collectivité', 'Pays', 'Collectivité partenaire'), an actor directory (columns such as "
+        "'Nom de la structure', 'Commune du siège', 'Secteurs'), a pair list "
         "(city1,country1,city2,country2), a twinning directory (NAME (REGION - DEPARTEMENT) lines), or the "
         "atlas template (`atlas template -o modele.xlsx`); name the format with --format or map the columns "
         "with --mapping")

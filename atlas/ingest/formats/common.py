@@ -11,11 +11,13 @@ from atlas.ingest.normalize import clean_text, has_markup, is_formula, is_spread
 from atlas.ingest.records import ParseResult, RowError, Skip
 
 #: Fields that name an authority or an actor: markup there rejects the row.
-NAME_FIELDS = frozenset({"fr_name", "partner_name", "fr_others", "actors", "city1", "city2"})
+NAME_FIELDS = frozenset({"fr_name", "partner_name", "fr_others", "actors", "city1", "city2", "actor_name",
+                         "seat_commune", "supporters"})
 
 #: Fields that may hold several values, one per line among others: their line breaks are kept
 #: (elsewhere a line break is whitespace), so "Eau⏎Santé" stays two themes.
-MULTI_FIELDS = frozenset({"partner_name", "fr_others", "themes", "sdgs", "funding", "actors"})
+MULTI_FIELDS = frozenset({"partner_name", "fr_others", "themes", "sdgs", "funding", "actors", "sectors",
+                          "countries", "supporters"})
 
 
 @dataclass
