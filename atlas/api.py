@@ -166,6 +166,33 @@ class Atlas:
         where = "" if french is None else ("WHERE is_french" if french else "WHERE NOT is_french")
         return self.db.df(f"SELECT * FROM authorities {where} ORDER BY id")
 
+    def observatory(self, territory: str, year: int | None = None, sources: tuple[str, ...] | list[str] = (),
+                    lang: str | None = None):  # noqa: ANN201 - atlas.db.observatory.Observatory
+        """The observatory of a territory's actors (``region:76``, ``departement:31``): key figures,
+        tables by type, sector, country, SDG, supports, projects, and with a year the comparison
+        with the year before (atlas.db.observatory, docs/observatory.md)."""
+        from atlas.db import observatory
+
+        return observatory.observatory(self.db, territory, year=year, sources=tuple(sources),
+                                       lang=lang or config.get("lang"))
+
+    def export_observatory(self, territory: str, path: str | os.PathLike[str], year: int | None = None,
+                           sources: tuple[str, ...] | list[str] = (), lang: str | None = None) -> Path:
+        """Write a territory's observatory: .xlsx (one sheet per table and a "Source" sheet) or
+        one A4 page as .pdf, .png or .svg."""
+        from atlas.errors import ExportError
+        from atlas.maps.observatory import write_xlsx
+        from atlas.maps.observatory_print import write_observatory_page
+
+        obs = self.observatory(territory, year, sources, lang)
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            return write_xlsx(obs, path, obs.lang)
+        if suffix in (".pdf", ".png", ".svg"):
+            return write_observatory_page(obs, path, obs.lang)
+        raise ExportError(f"export_observatory: expected a .xlsx, .pdf, .png or .svg path, got {path.name!r}")
+
 
 def open(path: str | os.PathLike[str] | None = None) -> Atlas:  # noqa: A001 - mirrors io.open
     """Open an atlas database read-only (default: the embedded data/atlas.duckdb)."""

@@ -89,6 +89,11 @@ class Observatory:
     comparison: pd.DataFrame | None = None
     source_line: str = ""
 
+    def figure_label(self, key: str) -> str:
+        """A key figure in words, in the observatory's language."""
+        words = FIGURE_WORDS.get(key, (key, key))
+        return words[0 if self.lang == "fr" else 1]
+
     @property
     def is_demo(self) -> bool:
         actors = self.tables.get("actors")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -375,8 +375,11 @@ THEME_SECTORS: dict[str, str] = {
 }
 
 
-def add_actors(gen: Any, frames: dict[str, pd.DataFrame], seed: int, batch: str) -> dict[str, pd.DataFrame]:
+def add_actors(gen: Any, frames: dict[str, pd.DataFrame], seed: int, batch: str,
+               progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """``frames`` of a finished generator with the observatory's actors added (see module docstring)."""
+    if progress:
+        progress("actors of the territories")
     maker = ActorMaker(gen, seed)
     maker.make(batch)
     return {**frames, **maker.frames()}

@@ -407,10 +407,6 @@ def generate_demo(ref: dict[str, pd.DataFrame], gazetteer: pd.DataFrame, seed: i
         zone=gen.zone, admin1_names={cc: sorted({a.name_fr if isinstance(a.name_fr, str) and a.name_fr else str(a.name)
                                              for a in areas})
                                      for cc, areas in gen.admin1_by_country.items()}))
-    # the observatory's actors of every territory (their own random generator: the rest is unchanged)
-    from atlas.demo.actors import add_actors
+    from atlas.demo.actors import add_actors  # the observatory's actors, by a random generator of their own
 
-    if progress:
-        progress("actors of the territories")
-    frames = add_actors(gen, frames, seed, DEMO_BATCH)
-    return frames
+    return add_actors(gen, frames, seed, DEMO_BATCH, progress)
