@@ -176,3 +176,16 @@ def demo_exchange(authorities: list[dict], partnerships: list[dict], *, seed: in
 
     return {"exchange_posts": pd.DataFrame(posts.posts),
             "exchange_post_themes": pd.DataFrame(posts.themes, columns=["post_id", "theme_code"])}
+
+
+def add_exchange(gen: Any, seed: int, batch: str) -> dict[str, pd.DataFrame]:
+    """The exchange's frames for the authorities and partnerships of a demonstration generator
+    (atlas.demo.generator.DemoGenerator, after ``generate()``)."""
+    from atlas.models import THEME_BY_CODE
+
+    return demo_exchange(
+        gen.t.authorities, gen.t.partnerships, seed=seed, batch=batch,
+        theme_labels={code: th.label_fr for code, th in THEME_BY_CODE.items()}, country_fr=gen.country_fr,
+        zone=gen.zone, admin1_names={cc: sorted({a.name_fr if isinstance(a.name_fr, str) and a.name_fr else str(a.name)
+                                             for a in areas})
+                                     for cc, areas in gen.admin1_by_country.items()})

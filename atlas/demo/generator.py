@@ -7,7 +7,6 @@ the app labels it as demonstration data wherever it is shown.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.demo import weights as W
+from atlas.demo.places import PlacePool
 from atlas.models import THEME_BY_CODE
 
 DEMO_BATCH = "demo"
@@ -66,43 +66,6 @@ def _pick(rng: random.Random, table: dict[str, float]) -> str:
     return rng.choices(keys, weights=[table[k] for k in keys], k=1)[0]
 
 
-class _PlacePool:
-    """Foreign places per country, drawn mostly without replacement, bigger places first."""
-
-    def __init__(self, gazetteer: pd.DataFrame, rng: random.Random) -> None:
-        self.rng = rng
-        self.by_country: dict[str, list[tuple]] = {}
-        cols = ["geonames_id", "name", "country_iso2", "admin1_code", "population", "lon", "lat"]
-        for cc, grp in gazetteer[cols].groupby("country_iso2", sort=True):
-            self.by_country[str(cc)] = list(grp.itertuples(index=False, name=None))
-        self.used: set[int] = set()
-        self._cum: dict[str, list[float]] = {}
-
-    def countries(self) -> set[str]:
-        return set(self.by_country)
-
-    def draw(self, cc: str) -> tuple | None:
-        places = self.by_country.get(cc)
-        if not places:
-            return None
-        # Population-weighted choice among the 600 biggest places: capitals and big towns have
-        # many partners, small towns one.
-        if cc not in self._cum:
-            head = places[:600]
-            self._cum[cc] = list(itertools.accumulate(math.sqrt(max(p[4], 500)) for p in head))
-        head = places[:600]
-        for _ in range(8):
-            place = self.rng.choices(head, cum_weights=self._cum[cc], k=1)[0]
-            if place[0] not in self.used or self.rng.random() < 0.08:
-                self.used.add(place[0])
-                return place
-        for place in places:  # fall back to the first unused place
-            if place[0] not in self.used:
-                self.used.add(place[0])
-                return place
-        return head[0]
-
-
 class DemoGenerator:
     """Builds :class:`DemoTables` from reference tables and the gazetteer."""
 
@@ -111,7 +74,7 @@ class DemoGenerator:
         self.ref = ref
         self.twinnings = twinnings
         self.rng = random.Random(seed)
-        self.places = _PlacePool(gazetteer, self.rng)
+        self.places = PlacePool(gazetteer, self.rng)
         self.t = DemoTables()
         self._auth: dict[str, dict] = {}
         self._n_proj = 0
@@ -398,15 +361,9 @@ def generate_demo(ref: dict[str, pd.DataFrame], gazetteer: pd.DataFrame, seed: i
     """The demonstration tables (deterministic for a seed); ``twinnings=False``: none invented."""
     gen = DemoGenerator(ref, gazetteer, seed=seed, progress=progress, twinnings=twinnings)
     frames = gen.generate().frames()
-    # offers and requests of the partnership exchange (Bourse partenariat), by these authorities
-    from atlas.demo.exchange import demo_exchange
+    from atlas.demo.exchange import add_exchange  # offers and requests of the Bourse partenariat
 
-    frames.update(demo_exchange(
-        gen.t.authorities, gen.t.partnerships, seed=seed, batch=DEMO_BATCH,
-        theme_labels={code: th.label_fr for code, th in THEME_BY_CODE.items()}, country_fr=gen.country_fr,
-        zone=gen.zone, admin1_names={cc: sorted({a.name_fr if isinstance(a.name_fr, str) and a.name_fr else str(a.name)
-                                             for a in areas})
-                                     for cc, areas in gen.admin1_by_country.items()}))
+    frames.update(add_exchange(gen, seed, DEMO_BATCH))
     from atlas.demo.actors import add_actors  # the observatory's actors, by a random generator of their own
 
     return add_actors(gen, frames, seed, DEMO_BATCH, progress)

@@ -15,6 +15,7 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "collectivite": ("atlas.ui.pages.territory", "territory", ":material/account_balance:", False),
     "pays": ("atlas.ui.pages.country", "country_page", ":material/flag:", False),
     "presentation": ("atlas.ui.pages.presentation", "presentation", ":material/slideshow:", False),
+    "bourse": ("atlas.ui.pages.exchange", "exchange", ":material/swap_horiz:", False),
     "import": ("atlas.ui.pages.data_quality", "data_quality", ":material/upload_file:", True),
     "declarer": ("atlas.ui.pages.declare", "declare", ":material/edit_note:", True),
     "projet": ("atlas.ui.pages.project", "sheet_project", ":material/description:", False),

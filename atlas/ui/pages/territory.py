@@ -142,6 +142,9 @@ def render() -> None:
         facts.append(f"{widgets.fmt_int(authority['population'])} {t('inhabitants', lang)}")
     st.caption(" · ".join(facts))
     widgets.provenance_banner(lang, path, version)
+    from atlas.ui.pages.exchange import profile_section
+
+    profile_section(chosen, lang)  # its open offers and requests of the Bourse partenariat
 
     ids = [chosen]
     if authority["level"] in ("region", "departement", "epci"):
