@@ -14,6 +14,7 @@ PAGES: dict[str, tuple[str, str, str, bool]] = {
     "explorer": ("atlas.ui.pages.explorer", "explorer", ":material/map:", False),
     "collectivite": ("atlas.ui.pages.territory", "territory", ":material/account_balance:", False),
     "pays": ("atlas.ui.pages.country", "country_page", ":material/flag:", False),
+    "observatoire": ("atlas.ui.pages.observatory", "observatory", ":material/groups:", False),
     "presentation": ("atlas.ui.pages.presentation", "presentation", ":material/slideshow:", False),
     "bourse": ("atlas.ui.pages.exchange", "exchange", ":material/swap_horiz:", False),
     "import": ("atlas.ui.pages.data_quality", "data_quality", ":material/upload_file:", True),

@@ -1,0 +1,62 @@
+"""AppTest of the Observatoire page: the territory and year come from the URL, the metrics are the
+SQL figures, a change of territory or year goes back into the URL, bad values are ignored."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from atlas.db import observatory as O
+
+TIMEOUT = 90
+SCRIPT = """
+import streamlit as st
+from atlas.ui.pages import observatory
+st.session_state.setdefault("lang", "fr")
+observatory.render()
+"""
+
+
+def _metric(at: AppTest, label: str) -> int:
+    for m in at.metric:
+        if m.label == label:
+            return int("".join(ch for ch in m.value if ch.isdigit()))
+    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
+
+
+def test_region_from_url_shows_the_sql_figures(db_env, atlas_handle):
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.query_params["region"] = "76"
+    at.run()
+    assert not at.exception, at.exception
+    obs = O.observatory(atlas_handle.db, "region:76")
+    assert any(h.value == "Occitanie" for h in at.header)
+    for key in ("actors", "types", "countries", "supported_actors", "authorities", "authority_countries"):
+        assert _metric(at, obs.figure_label(key)) == obs.figures[key], key
+    assert any("inventés (démonstration)" in w.value for w in at.warning)
+    assert at.selectbox(key="obs_territory").value == "region:76"
+
+
+def test_year_and_departement_go_into_the_url(db_env, atlas_handle):
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.query_params["region"] = "76"
+    at.run()
+    at.selectbox(key="obs_territory").set_value("departement:31").run()
+    at.selectbox(key="obs_year").set_value(2024).run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("departement") in ("31", ["31"])
+    assert at.query_params.get("year") in ("2024", ["2024"])
+    assert "region" not in at.query_params
+    obs = O.observatory(atlas_handle.db, "departement:31", year=2024)
+    assert _metric(at, obs.figure_label("actors")) == obs.figures["actors"]
+    assert _metric(at, obs.figure_label("projects")) == obs.figures["projects"]
+
+
+@pytest.mark.parametrize("params", [{"region": "99"}, {"departement": "<script>"}, {"region": "76", "year": "abc"},
+                                    {"region": "76", "sources": "fake"}])
+def test_bad_url_values_are_ignored(db_env, params):
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
