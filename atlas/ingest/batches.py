@@ -1,7 +1,8 @@
 """Import batches: record, list and undo.
 
 Every row an import adds carries its batch id. Undoing a batch deletes its projects (with their
-parties, themes, SDGs, funding and actors), its partnerships, the review-queue items it created,
+parties, themes, SDGs, funding and actors), its partnerships, its actors (with their sectors,
+countries and SDGs) and the supports of authorities to actors it added, the review-queue items it created,
 and the authorities and actors it added that nothing else uses any more. An authority or actor
 it added that a later batch also uses is kept and handed over to that batch, so undoing batches
 in any order never leaves a dangling reference.
@@ -90,7 +91,7 @@ def list_batches(db: str | Path) -> list[dict[str, Any]]:
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-            for t in ("authorities", "partnerships", "projects", "project_parties", "actors")}
+            for t in ("authorities", "partnerships", "projects", "project_parties", "actors", "actor_supports")}
 
 
 def undo_batch(db: str | Path, batch_id: str) -> dict[str, int]:

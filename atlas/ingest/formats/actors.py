@@ -174,6 +174,21 @@ def _split_supporter(part: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (part, "")
 
 
+_AUTHORITY_ID = re.compile(r"(commune|epci|departement|region):([0-9AB]{2,9})", re.IGNORECASE)
+
+
+def _supporter_ref(who: str) -> FrenchRef:
+    """A supporting authority by its name, or by its atlas id ('region:76', 'epci:243100518',
+    'commune:12145', 'departement:34'), which settles homonyms."""
+    m = _AUTHORITY_ID.fullmatch(who.strip())
+    if m is None:
+        return FrenchRef(name=who)
+    level, code = m.group(1).lower(), m.group(2).upper()
+    if level == "epci":
+        return FrenchRef(siren=code, level="epci")
+    return FrenchRef(insee=code, level=level)
+
+
 def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, str],
             opts: ParseOptions) -> Record | None:
     errors: list[RowError] = []
@@ -275,7 +290,7 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
                                            f"({who}: {exc.expected})"))
             if has_markup(who):
                 errors.append(RowError(row, label("supporters"), who, "plain text without HTML tags or script"))
-            refs.append(FrenchRef(name=who))
+            refs.append(_supporter_ref(who))
             supports.append([kind or "subvention", year or opts.current_year, each, year is None])
         seen: dict[str, int] = {}
         for ref in refs:
