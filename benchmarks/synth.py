@@ -34,7 +34,8 @@ def make_synthetic(demo_db: Path, target: Path, n_links: int = 1_000_000, seed: 
     try:
         con.execute("SELECT setseed(?)", [seed])
         for table in ("project_actors", "project_funding", "project_sdgs", "project_themes", "project_parties",
-                      "projects", "partnerships", "actors"):
+                      "projects", "partnerships", "actor_supports", "actor_sdgs", "actor_countries", "actor_sectors",
+                      "actors"):
             con.execute(f"DELETE FROM {table}")
         con.execute("""CREATE TEMP TABLE fr AS
                        SELECT (row_number() OVER (ORDER BY population DESC NULLS LAST, id) - 1)::INTEGER AS i, id

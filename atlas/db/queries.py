@@ -23,8 +23,20 @@ def _filtered(name: str, filters: Filters, **extra: Any) -> tuple[str, dict[str,
 
 
 def links(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
-    """One row per French authority × partner authority matching ``filters``."""
-    return db.df(*_filtered("links_filtered", filters))
+    """One row per French authority × partner authority matching ``filters``, in link order.
+
+    When only link-level filters apply (geography, level, authority) the links are read from the
+    stored ``link_summary``; otherwise link_facts are filtered and aggregated (links_filtered.sql).
+    Both give the same frame (tests/db/test_link_summary.py)."""
+    from atlas.db.flow_queries import link_level
+
+    if link_level(filters):
+        where, params = where_clause(filters)
+        try:
+            return db.arrow_df(f"SELECT * FROM link_summary {where}", params)
+        except duckdb.CatalogException:  # a database built before link_summary: aggregate below
+            pass
+    return db.arrow_df(*_filtered("links_filtered", filters))
 
 
 def filtered_counts(db: ReadOnlyDatabase, filters: Filters) -> dict[str, int]:

@@ -22,6 +22,7 @@ def upgrade(db: str | Path) -> tuple[str, str]:
     """Upgrade ``db`` in place; returns (version before, version after)."""
     import duckdb
 
+    from atlas.db.build import refresh_derived
     from atlas.db.sqlfiles import sql
     from atlas.ingest.load import atomic_write, database_path
 
@@ -48,5 +49,6 @@ def upgrade(db: str | Path) -> tuple[str, str]:
         con.execute(sql("schema"))
         con.execute("INSERT INTO actors (id, name, type, batch_id) SELECT id, name, type, batch_id FROM old_actors")
         con.execute("INSERT INTO project_actors SELECT * FROM old_project_actors")
+        refresh_derived(con)  # derived tables of this version (link_summary…)
         txn.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     return before, SCHEMA_VERSION
