@@ -106,6 +106,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from atlas.ingest.formats.template import template_rows, write_template
 
+    if getattr(args, "actors", False):
+        from atlas.ingest.formats import actor_template
+
+        if args.output == "-":
+            sys.stdout.write(actor_template.template_csv(args.empty))
+            return 0
+        path = actor_template.write_actor_template(args.output, empty=args.empty)
+        _err(f"actor template written to {path} — fill one row per actor; see its 'Lisez-moi' sheet or "
+             "docs/import.md, then `atlas import " + str(path) + "`")
+        return 0
     if args.output == "-":
         import csv
 
@@ -355,6 +365,7 @@ def register(sub: argparse._SubParsersAction, default_db: str) -> None:  # type:
     p = sub.add_parser("template", help="write the import template (CSV or XLSX)")
     p.add_argument("-o", "--output", required=True, help="file to write: .xlsx or .csv ('-' for CSV on stdout)")
     p.add_argument("--empty", action="store_true", help="headers only, no example rows")
+    p.add_argument("--actors", action="store_true", help="the template of actor directories (annuaire d'acteurs)")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("batches", help="list import batches")

@@ -42,7 +42,7 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "seat_postcode": ("Code postal", "CP", "Code postal du siège", "Postcode", "Postal code", "Zip code"),
     "seat_departement": ("Département", "Dept", "Dépt", "Code département", "Department"),
     "seat_region": ("Région", "Region"),
-    "sectors": ("Secteurs", "Secteur", "Secteurs d'intervention", "Domaines d'intervention", "Domaine d'intervention",
+    "sectors": ("Secteurs d'intervention", "Secteurs", "Secteur", "Domaines d'intervention", "Domaine d'intervention",
                 "Domaines", "Domaine", "Thématiques", "Thématique", "Thèmes", "Sectors", "Sector", "Fields",
                 "Themes", "Areas of work"),
     "countries": ("Pays d'intervention", "Pays", "Zones", "Zones d'intervention", "Pays partenaires",
@@ -170,6 +170,9 @@ def parse_actors(sheet: Sheet, header_idx: int, colmap: dict[int, str], opts: Pa
 
 def _split_supporter(part: str) -> tuple[str, str]:
     """'Région Occitanie : 12 000 €' -> ('Région Occitanie', '12 000 €'); no amount -> (part, '')."""
+    m = re.match(r"^((?:commune|epci|departement|region):[0-9AB]{2,9})(?:\s*[:=]\s*(.*))?$", part, re.IGNORECASE)
+    if m:  # an authority id, maybe with its amount: 'region:76 : 12 000'
+        return m.group(1), m.group(2) or ""
     m = re.match(r"^(.*?)\s*[:=]\s*([0-9€].*)$", part)
     return (m.group(1), m.group(2)) if m else (part, "")
 
