@@ -25,10 +25,10 @@ from atlas.models import SDG_BY_NUMBER, Filters
 from atlas.ui import charts, data, widgets
 from atlas.ui.i18n import t
 
-#: Key figures shown as metrics, two rows of six (the others are in "Tous les chiffres").
-SHOWN = (("actors", "types", "sectors", "countries", "zones", "sdgs"),
-         ("supported_actors", "support_amount_eur", "supporting_authorities", "projects", "authorities",
-          "authority_countries"))
+#: Key figures shown as metrics, three rows of four (the others are in "Tous les chiffres").
+SHOWN = (("actors", "types", "sectors", "countries"),
+         ("zones", "sdgs", "supported_actors", "support_amount_eur"),
+         ("supporting_authorities", "projects", "authorities", "authority_countries"))
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
 
@@ -74,8 +74,19 @@ def _from_url(ids: set[str]) -> tuple[str | None, int | None, tuple[str, ...]]:
     return territory, year, sources
 
 
-def _fmt(value: float, amount: bool = False) -> str:
-    return widgets.fmt_int(round(value)) + (" €" if amount else "")
+def _fmt(value: float, amount: bool = False, lang: str = "fr") -> str:
+    """A count (12 345), or an amount in euros made short for a metric (8,03 M€, 803 k€, 300 €)."""
+    if not amount:
+        return widgets.fmt_int(round(value))
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:.2f} M€"
+    elif value >= 10_000:
+        text = f"{value / 1_000:.0f} k€"
+    else:
+        return sign + widgets.fmt_int(round(value)) + " €"
+    return sign + (text.replace(".", ",") if lang == "fr" else text)
 
 
 def _metrics(obs: obsdb.Observatory, lang: str) -> None:
@@ -83,8 +94,9 @@ def _metrics(obs: obsdb.Observatory, lang: str) -> None:
     for row in SHOWN:
         for col, key in zip(st.columns(len(row)), row):
             change = changes.get(key)
-            delta = None if change is None else (("+" if change > 0 else "") + _fmt(change, key == "support_amount_eur"))
-            col.metric(obs.figure_label(key), _fmt(obs.figures[key], key == "support_amount_eur"), delta=delta,
+            amount = key == "support_amount_eur"
+            delta = None if change is None else (("+" if change > 0 else "") + _fmt(change, amount, lang))
+            col.metric(obs.figure_label(key), _fmt(obs.figures[key], amount, lang), delta=delta,
                        delta_color="normal" if change else "off")
     if obs.comparison is not None:
         st.caption(t("obs_delta_hint", lang).format(y=obs.year - 1))
