@@ -60,3 +60,17 @@ def test_bad_url_values_are_ignored(db_env, params):
         at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
+
+
+def test_english(db_env, atlas_handle):
+    at = AppTest.from_string(SCRIPT.replace('setdefault("lang", "fr")', 'setdefault("lang", "en")'),
+                             default_timeout=TIMEOUT)
+    at.query_params["departement"] = "31"
+    at.query_params["year"] = "2024"
+    at.run()
+    assert not at.exception, at.exception
+    obs = O.observatory(atlas_handle.db, "departement:31", year=2024, lang="en")
+    assert at.title[0].value == "Actors' observatory"
+    assert _metric(at, "Actors") == obs.figures["actors"]
+    assert any("invented (demonstration)" in w.value for w in at.warning)
+    assert any(s.value == "Year-on-year comparison" for s in at.subheader)

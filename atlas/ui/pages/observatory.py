@@ -21,7 +21,7 @@ from atlas.db import observatory as obsdb
 from atlas.maps.export import slug
 from atlas.maps.observatory import TYPE_COLOURS, actors_map, sector_labels, type_label, write_xlsx
 from atlas.maps.observatory_print import write_observatory_page
-from atlas.models import SDG_BY_NUMBER, Filters
+from atlas.models import SDG_BY_NUMBER, ZONE_LABELS_EN, Filters
 from atlas.ui import charts, data, widgets
 from atlas.ui.i18n import t
 
@@ -147,19 +147,24 @@ def _charts(obs: obsdb.Observatory, lang: str) -> None:
                         .properties(height=17 * 22), width="stretch")
 
 
+def _zones(zones: pd.Series, lang: str) -> list:
+    """Zone names (French codes) in the page's language."""
+    return [z if lang == "fr" or not isinstance(z, str) else ZONE_LABELS_EN.get(z, z) for z in zones]
+
+
 def _ties(obs: obsdb.Observatory, lang: str) -> None:
     """The authorities' ties beside the actors', by country and by zone."""
     st.subheader(t("obs_ties", lang))
     st.caption(t("obs_ties_hint", lang))
     tb = obs.tables["by_country"]
     st.dataframe(pd.DataFrame({
-        t("obs_col_country", lang): tb["name"], t("obs_col_zone", lang): tb["zone"],
+        t("obs_col_country", lang): tb["name"], t("obs_col_zone", lang): _zones(tb["zone"], lang),
         t("obs_col_actors", lang): tb["actors"], t("obs_col_authorities", lang): tb["authorities"],
         t("obs_col_ties", lang): tb["authority_ties"],
     }), hide_index=True, width="stretch", height=300)
     z = obs.tables["by_zone"]
     st.dataframe(pd.DataFrame({
-        t("obs_col_zone", lang): z["zone"], t("obs_col_actors", lang): z["actors"],
+        t("obs_col_zone", lang): _zones(z["zone"], lang), t("obs_col_actors", lang): z["actors"],
         t("obs_col_countries_actors", lang): z["countries"], t("obs_col_authorities", lang): z["authorities"],
         t("obs_col_countries_authorities", lang): z["authority_countries"],
     }), hide_index=True, width="stretch")
