@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from atlas import config, selection
@@ -13,6 +14,9 @@ from atlas.db import flow_queries, queries
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.models import Filters
 from atlas.selection import MapOptions, Selection, products
+
+if TYPE_CHECKING:
+    import geopandas as gpd  # loaded by Atlas.links on first use
 
 
 class Atlas:

@@ -126,6 +126,18 @@ def default_db_path() -> Path:
     return Path(get("db"))
 
 
+def cache_dir() -> Path:
+    """The user's cache folder of the atlas (``$XDG_CACHE_HOME/atlas-aect`` or ``~/.cache/atlas-aect``):
+    things derived from shipped files (the French matching index, simplified base layers), rebuilt
+    when missing. ``ATLAS_NO_CACHE=1`` turns it off (see :func:`cache_enabled`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "atlas-aect"
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("ATLAS_NO_CACHE") != "1"
+
+
 def reference_dir() -> Path:
     return Path(get("reference_dir"))
 

@@ -92,7 +92,7 @@ def _print_table(title: str, rows: list[dict], limit: int) -> None:
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    from atlas.db.upgrade import upgrade
+    from atlas.ingest.upgrade import upgrade
 
     before, after = upgrade(args.db)
     if before == after:

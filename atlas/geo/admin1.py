@@ -9,13 +9,16 @@ simplified polygons miss (coasts, islands), by the nearest area label point of t
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from atlas.reference import loaders
+
+if TYPE_CHECKING:  # geopandas loads when shapes are read, not with the tables
+    import geopandas as gpd
 
 
 @cache
@@ -28,6 +31,8 @@ def admin1_table() -> pd.DataFrame:
 
 @cache
 def _shapes() -> tuple[shapely.STRtree, np.ndarray, np.ndarray]:
+    import geopandas as gpd
+
     gdf = gpd.read_parquet(loaders.reference_path("admin1_shapes"))
     geoms = gdf.geometry.to_numpy()
     return shapely.STRtree(geoms), gdf["id"].to_numpy(dtype=object), gdf["country_iso2"].to_numpy(dtype=object)

@@ -15,11 +15,15 @@ Explorer page (:func:`aggregate`). Both give the same flows.
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from atlas.geo.arcs import great_circle_lines
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 from atlas.geo.flow_levels import check_levels
 from atlas.geo.flow_locations import Ends, dest_locations, ends_from_links, factorise_codes, origin_locations
 from atlas.models import CATEGORY_CODES, COLOUR_BY, MAGNITUDES  # noqa: F401 - re-exported
@@ -293,6 +297,8 @@ def location_totals(flows: pd.DataFrame, magnitude: str = "links") -> pd.DataFra
 
 def flows_to_geodataframe(flows: pd.DataFrame, npts: int = 32) -> gpd.GeoDataFrame:
     """Flows with great-circle geometry (EPSG:4326, split at the antimeridian)."""
+    import geopandas as gpd  # on first use: flows need no geopandas
+
     if flows.empty:
         return gpd.GeoDataFrame(flows.assign(length_km=[]), geometry=[], crs=4326)
     geoms, dist = great_circle_lines(flows["origin_lon"].to_numpy(), flows["origin_lat"].to_numpy(),

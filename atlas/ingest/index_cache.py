@@ -17,14 +17,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Hashable, TypeVar
 
+from atlas.config import cache_dir
+
 T = TypeVar("T")
 
 _CODE = ("match_fr/index.py", "match_fr/places.py", "match_fr/names.py", "normalize.py", "records.py")
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "atlas-aect"
 
 
 def _key(ident: Hashable) -> str:

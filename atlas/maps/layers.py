@@ -20,6 +20,7 @@ import html
 import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import shapely
@@ -125,7 +126,44 @@ def simplified_shapes(name: str, tolerance: float) -> tuple[tuple[str, str, str]
     """(code, label, geometry as GeoJSON text) of a reference layer, simplified, 3 decimals.
 
     The code is the ISO alpha-2 code for countries and the INSEE code for régions and départements.
+    Kept on disk in the user's cache folder (keyed by the reference file and this module), so a new
+    process draws its first map without loading geopandas and simplifying every polygon (about
+    1 s); ``ATLAS_NO_CACHE=1`` turns that off.
     """
+    import hashlib
+    import os
+    import tempfile
+
+    from atlas.config import cache_dir, cache_enabled
+
+    source = loaders.reference_path(name)
+    path = None
+    if cache_enabled():
+        try:
+            h = hashlib.sha256(f"{name}|{tolerance}".encode())
+            h.update(source.read_bytes())
+            h.update(Path(__file__).read_bytes())
+            path = cache_dir() / f"shapes-{name}-{h.hexdigest()[:20]}.json"
+            with path.open(encoding="utf-8") as fh:
+                return tuple(tuple(row) for row in json.load(fh))
+        except (OSError, ValueError, TypeError):
+            pass
+    out = _simplify(name, tolerance)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"shapes-{name}-*.json"):
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(out, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return out
+
+
+def _simplify(name: str, tolerance: float) -> tuple[tuple[str, str, str], ...]:
     shapes = loaders.read_shapes(name)
     label = "name_fr" if "name_fr" in shapes.columns else "name"
     code = "iso2" if "iso2" in shapes.columns else "code"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from atlas import config
 from atlas.errors import ReferenceDataError
+
+if TYPE_CHECKING:  # geopandas loads when shapes are read, not with the tables
+    import geopandas as gpd
 
 #: Files with polygons (GeoParquet) and plain tables (Parquet).
 GEO_FILES = ("countries", "regions", "departements")
@@ -41,6 +44,8 @@ def read_shapes(name: str) -> gpd.GeoDataFrame:
     """Polygons of countries, régions or départements in EPSG:4326."""
     if name not in GEO_FILES:
         raise ValueError(f"no polygons for {name!r}; expected one of {GEO_FILES}")
+    import geopandas as gpd
+
     gdf = gpd.read_parquet(reference_path(name))
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)

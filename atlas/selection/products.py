@@ -9,8 +9,9 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import folium
-import geopandas as gpd
 import pandas as pd
 
 from atlas import config
@@ -18,16 +19,15 @@ from atlas.db import queries
 from atlas.db.connection import ReadOnlyDatabase
 from atlas.errors import QueryError
 from atlas.geo import flows as fl
-# numpy arcs (within 2 km of pyproj's geodesics; pyproj beyond 18,400 km): 5-6x faster on many links
-from atlas.geo.vector_arcs import great_circle_lines
-from atlas.maps import static
 from atlas.maps.assets import standalone_html
-from atlas.maps.export import format_of, write_data
 from atlas.maps.flowmap import MapInfo, build_choropleth, render_flow_map
 from atlas.maps.layers import escape
 from atlas.maps.output import checked_output, writing
 from atlas.models import Filters
 from atlas.selection import MapOptions, Selection, check_filters, select
+
+if TYPE_CHECKING:  # geopandas, matplotlib (print maps) and the data writers load on first use:
+    import geopandas as gpd  # an HTML map in a new process needs none of them (about 1.5 s of imports)
 
 MAP_FORMATS = (".html", ".png", ".svg", ".pdf")
 #: Levels behind each choropleth view: its values are location totals of these flows.
@@ -36,6 +36,11 @@ CHOROPLETH_LEVELS = {"countries": ("france", "country"), "departements": ("depar
 
 def links_geodataframe(db: ReadOnlyDatabase, filters: Filters | None = None, npts: int = 32) -> gpd.GeoDataFrame:
     """Links matching ``filters`` with great-circle geometry (EPSG:4326, split at the antimeridian)."""
+    import geopandas as gpd
+
+    # numpy arcs (within 2 km of pyproj's geodesics; pyproj beyond 18,400 km): 5-6x faster on many links
+    from atlas.geo.vector_arcs import great_circle_lines
+
     df = queries.links(db, check_filters(db, filters))
     if df.empty:
         return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
@@ -110,6 +115,8 @@ def write_map(sel: Selection, path: Path) -> Path:
         with writing(path):
             path.write_text(html, encoding="utf-8")
         return path
+    from atlas.maps import static
+
     lang = opts.language
     if opts.view == "flows":
         fig = static.static_flow_map(sel.flows, title=sel.title, subtitle=sel.description, n_links=sel.n_links,
@@ -128,6 +135,8 @@ def write_map(sel: Selection, path: Path) -> Path:
 def export_data(db: ReadOnlyDatabase, filters: Filters | None, path: str | Path, opts: MapOptions | None = None,
                 fmt: str | None = None) -> list[Path]:
     """Write the links of a selection and the flows of its view (XLSX, GeoPackage, flowmap files)."""
+    from atlas.maps.export import format_of, write_data
+
     try:
         kind = format_of(path, fmt)
     except ValueError as exc:

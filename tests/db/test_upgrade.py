@@ -10,7 +10,7 @@ import pytest
 import atlas
 from atlas.cli import main
 from atlas.db.connection import SCHEMA_VERSION
-from atlas.db.upgrade import upgrade
+from atlas.ingest.upgrade import upgrade
 
 NEW_TABLES = ("actor_sectors", "actor_countries", "actor_sdgs", "actor_supports", "exchange_posts",
               "exchange_post_themes")
