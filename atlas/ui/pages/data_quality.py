@@ -13,14 +13,18 @@ from atlas.errors import AtlasError
 from atlas.ui import auth, data, widgets
 from atlas.ui.i18n import t
 
-FORMATS = ("auto", "projects", "template", "pairs", "directory")
+FORMATS = ("auto", "projects", "template", "pairs", "directory", "actors")
 
 
 def _report(report, lang: str) -> None:
     d = report.to_dict()
-    widgets.metrics({"rows_read": d["rows_read"], "links_imported": d["links_imported"],
-                     "projects_imported": d["projects_imported"], "queued": d["queued"]}, lang,
-                    keys=("rows_read", "links_imported", "projects_imported", "queued"))
+    if d["format"] == "actors":  # an actor directory: actors, not links or projects
+        widgets.metrics({"rows_read": d["rows_read"], "actors_imported": d["actors_imported"],
+                         "queued": d["queued"]}, lang, keys=("rows_read", "actors_imported", "queued"))
+    else:
+        widgets.metrics({"rows_read": d["rows_read"], "links_imported": d["links_imported"],
+                         "projects_imported": d["projects_imported"], "queued": d["queued"]}, lang,
+                        keys=("rows_read", "links_imported", "projects_imported", "queued"))
     rates = []
     if d["french_match_rate"] is not None:
         rates.append(f"{t('french_matched', lang)} : {d['french_match_rate']} %")

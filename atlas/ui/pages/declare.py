@@ -71,6 +71,13 @@ def render() -> None:
     path = data.db_path()
     st.title(t("declare", lang))
     user = auth.require(lang, roles=("admin", "contributor"))
+    what = st.radio(t("decl_what", lang), ("project", "actor"), horizontal=True, key="decl_what",
+                    format_func=lambda w: t("decl_what_" + w, lang))
+    if what == "actor":  # an actor of the territory (atlas.ui.actor_edit)
+        from atlas.ui import actor_edit
+
+        actor_edit.render(lang, user, path)
+        return
     st.caption(t("decl_hint", lang))
     decl, replaces, checking, saving = _form(lang, user, path)
     if checking or saving:
