@@ -38,10 +38,10 @@ def publishing(lang: str, path: str, names: dict[str, str], post_id: str | None)
         return
     from atlas.ui import auth
 
-    st.subheader(t("bx_publish", lang))
-    user = auth.require(lang, roles=("admin", "contributor"))
+    user = auth.require(lang, roles=("admin", "contributor"))  # a sign-in form until then
     if post_id:
         _manage(lang, path, user, post_id)
+    st.subheader(t("bx_publish", lang))
     _publish_form(lang, path, user, names)
 
 
@@ -58,7 +58,7 @@ def _manage(lang: str, path: str, user, post_id: str) -> None:  # noqa: ANN001 -
         return
     if not allowed:
         return
-    st.markdown(f"**{t('bx_manage', lang)}**")
+    st.subheader(t("bx_manage", lang))
     cols = st.columns(4)
     actions = (("appariee", "bx_mark_matched"), ("close", "bx_mark_closed"), ("ouverte", "bx_reopen"))
     for col, (status, key) in zip(cols, actions):

@@ -283,7 +283,7 @@ def _show(post_id: str, lang: str, path: str, version: int, today: dt.date, name
                 t("bx_col_partners", lang): who["partners"],
                 t("themes", lang): [", ".join(theme_label(c, lang) for c in v) for v in who["themes"]],
                 t("bx_col_profile", lang): [f"/collectivite?id={quote(str(i), safe='')}" for i in who["fr_id"]],
-            }), hide_index=True, width="stretch", height=300, column_config={
+            }), hide_index=True, width="stretch", height=min(320, 35 * (len(who) + 1) + 3), column_config={
                 t("bx_col_profile", lang): st.column_config.LinkColumn(display_text=t("bx_col_profile", lang) + " ↗",
                                                                       width="small")})
 
