@@ -4,12 +4,15 @@ into the URL), the XLSX export holds the same figures, and a screenshot is kept.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from atlas.db import observatory as O
+from tests.e2e.conftest import serve
 from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, as_int, assert_offline, map_state, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -135,4 +138,73 @@ def test_observatory_of_a_region(server, page, atlas_handle, tmp_path):
         pdf_button.click()
     pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert_offline(page)
+
+
+HOSTILE = "<img src=x onerror=alert(1)> {{ 7*7 }}"
+
+POPUP_JS = """(needle) => {
+    const found = [];
+    for (const k of Object.keys(window)) {
+        let v; try { v = window[k]; } catch (e) { continue; }
+        if (!(window.L && v instanceof L.GeoJSON)) continue;
+        v.eachLayer(layer => {
+            const p = layer.feature && layer.feature.properties;
+            if (p && p.pop && p.pop.includes(needle)) { layer.openPopup(); layer.openTooltip(); found.push(p.pop); }
+        });
+    }
+    const shown = Array.from(document.querySelectorAll('.leaflet-popup-content, .leaflet-tooltip'))
+        .map(e => e.textContent);
+    return {found: found, shown: shown, imgs: document.querySelectorAll('img[src="x"]').length};
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_server(demo_db: Path, tmp_path_factory):
+    """The app on a copy of the default atlas where an actor of Haute-Garonne is named with markup
+    and template syntax."""
+    folder = tmp_path_factory.mktemp("obs-hostile")
+    db = folder / "atlas.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))
+    actor = con.execute("SELECT id FROM actors WHERE departement = '31' ORDER BY id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE actors SET name = ? WHERE id = ?", [HOSTILE, actor])
+    con.execute("CHECKPOINT")
+    con.close()
+    with serve(db, folder / "server.log") as url:
+        yield url, actor
+
+
+def test_actor_named_with_markup_is_text(hostile_server, page, tmp_path):
+    url, _actor = hostile_server
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/observatoire?departement=31", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Haute-Garonne", exact=True).wait_for(timeout=TIMEOUT_S * 1000)
+
+    def popup():
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url:
+                try:
+                    state = frame.evaluate(POPUP_JS, "onerror")
+                except Exception:
+                    continue
+                if state["found"] and any("onerror" in t for t in state["shown"]):
+                    return state
+        return None
+
+    state = wait(page, popup, "the popup of the actor named with markup")
+    assert all("<img" not in p and "&lt;img" in p for p in state["found"]), state  # escaped in the data
+    assert any(HOSTILE in text for text in state["shown"]), state  # shown as the literal text
+    assert state["imgs"] == 0
+    assert not any("49" in t and "7*7" not in t for t in state["shown"])  # no template ran
+    # the XLSX keeps the name as it is
+    wait_idle(page)
+    with page.expect_download(timeout=TIMEOUT_S * 1000) as info:
+        page.get_by_role("button", name="Télécharger les chiffres (XLSX)").click()
+    path = tmp_path / "o.xlsx"
+    info.value.save_as(path)
+    names = pd.read_excel(path, sheet_name="actors", engine="openpyxl")["name"].tolist()
+    assert HOSTILE in names
+    assert dialogs == [], f"script ran: {dialogs}"
     assert_offline(page)
