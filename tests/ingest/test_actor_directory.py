@@ -319,3 +319,19 @@ def test_mapping_file_and_undated_supports(db: Path, tmp_path: Path) -> None:
 
     assert q(db, "SELECT authority_id, kind, year FROM actor_supports") == [
         ("epci:241200187", "subvention", dt.date.today().year)]
+
+
+def test_numbers_stored_as_numbers_in_a_workbook(db: Path, tmp_path: Path) -> None:
+    """A postcode of the Ain typed as a number loses its leading zero (1480): read as 01480,
+    it settles the homonym (Villeneuve, Ain); an INSEE code 1053 is 01053."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Structure", "Commune du siège", "Code postal", "Code INSEE du siège", "Année de création"])
+    wb.active.append(["Amicale de Villeneuve", "Villeneuve", 1480, None, 1990])
+    wb.active.append(["Maison de l'Europe de Bourg", None, None, 1053, 2001])
+    path = tmp_path / "nombres.xlsx"
+    wb.save(path)
+    r = import_file(path, db)
+    assert r.actors_imported == 2 and not r.ambiguous
+    assert sorted(q(db, "SELECT commune, since FROM actors")) == [("01053", 2001), ("01446", 1990)]

@@ -218,8 +218,11 @@ def _record(result: ParseResult, row: int, c: dict[str, str], labels: dict[str, 
     if not (c.get("seat_commune") or c.get("seat_insee")):
         errors.append(RowError(row, label("seat_commune"), "",
                                "the commune of the actor's seat: a name or an INSEE code"))
+    postcode = c.get("seat_postcode", "")
+    if re.fullmatch(r"[0-9]{4}(?:\.0)?", postcode):  # a spreadsheet number drops the leading zero (01000)
+        postcode = "0" + postcode.split(".")[0]
     seat = FrenchRef(name=c.get("seat_commune", ""), insee=insee, departement=c.get("seat_departement", ""),
-                     region=c.get("seat_region", ""), level="commune", postcode=c.get("seat_postcode", ""))
+                     region=c.get("seat_region", ""), level="commune", postcode=postcode)
     # the type: the column's value, else a guess from the name, else "autre"
     typ = None
     if c.get("actor_type"):
