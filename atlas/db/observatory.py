@@ -163,9 +163,10 @@ def key_figures(db: ReadOnlyDatabase, terr: Territory, year: int | None = None,
 
 
 def compare_years(db: ReadOnlyDatabase, terr: Territory, year: int, sources: tuple[str, ...] = (),
-                  lang: str = "fr") -> pd.DataFrame:
-    """Year N against N−1: one row per COMPARED figure (figure, label, previous, current, change)."""
-    now = key_figures(db, terr, year, sources)
+                  lang: str = "fr", now: dict[str, float] | None = None) -> pd.DataFrame:
+    """Year N against N−1: one row per COMPARED figure (figure, label, previous, current, change).
+    ``now``: the key figures of year N when already computed."""
+    now = now or key_figures(db, terr, year, sources)
     before = key_figures(db, terr, year - 1, sources)
     fr = lang == "fr"
     return pd.DataFrame({
@@ -219,7 +220,7 @@ def observatory(db: ReadOnlyDatabase, territory_id: str, year: int | None = None
     tables["actors"] = db.df(q["actors"], params)
     obs = Observatory(terr, None if year is None else int(year), sources, lang, figures, tables)
     if compare and year is not None:
-        obs.comparison = compare_years(db, terr, int(year), sources, lang)
+        obs.comparison = compare_years(db, terr, int(year), sources, lang, now=figures)
     origins = set(tables["actors"]["origin"]) if len(tables["actors"]) else set()
     from atlas.db.provenance import source_line
 
