@@ -115,6 +115,35 @@ def test_apptest_refusal_is_shown(edit_db: Path, monkeypatch) -> None:
                for e in shown), shown
 
 
+def test_apptest_import_page_shows_an_actor_directory_dry_run(edit_db: Path, monkeypatch) -> None:
+    """The import page's report of a dry run of an actor directory: its figures and its summary."""
+    from streamlit.testing.v1 import AppTest
+
+    from atlas.ingest.accounts import User
+    from atlas.ingest.pipeline import import_file
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "annuaire_acteurs.csv"
+    report = import_file(fixture, edit_db, dry_run=True)
+    monkeypatch.setenv("ATLAS_DB", str(edit_db))
+    monkeypatch.setenv("ATLAS_EDIT", "1")
+    at = AppTest.from_string("""
+import streamlit as st
+from atlas.ui.pages import data_quality
+st.session_state.setdefault("lang", "fr")
+data_quality.render()
+""", default_timeout=120)
+    at.session_state["auth_user"] = (User("admin", "admin"), time.monotonic())
+    at.session_state["last_report"] = report
+    at.run()
+    assert not at.exception, at.exception
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Acteurs importés"] == "30" and figures["Lignes lues"] == "35"
+    assert "Annuaire d'acteurs" in next(s for s in at.selectbox if s.label == "Format").options
+    summary = next(c.value for c in at.code if "format actors" in c.value)
+    assert "actors imported 30; supports imported 21" in summary
+    assert '<script>alert("x")</script> Collectif' in summary  # the refused name, shown as text
+
+
 # ---- real browser --------------------------------------------------------------------------------
 
 @pytest.mark.e2e
