@@ -104,26 +104,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from atlas.ingest.formats.template import template_rows, write_template
+    from atlas.ingest.formats import actor_template, template
 
-    if getattr(args, "actors", False):
-        from atlas.ingest.formats import actor_template
-
-        if args.output == "-":
-            sys.stdout.write(actor_template.template_csv(args.empty))
-            return 0
-        path = actor_template.write_actor_template(args.output, empty=args.empty)
-        _err(f"actor template written to {path} — fill one row per actor; see its 'Lisez-moi' sheet or "
-             "docs/import.md, then `atlas import " + str(path) + "`")
-        return 0
+    actors = getattr(args, "actors", False)  # the actor-directory template (annuaire d'acteurs)
     if args.output == "-":
-        import csv
-
-        csv.writer(sys.stdout, delimiter=";").writerows(template_rows(args.empty))
+        sys.stdout.write((actor_template if actors else template).template_csv(args.empty))
         return 0
-    path = write_template(args.output, empty=args.empty)
-    _err(f"template written to {path} — fill one row per project or partnership; see its 'Lisez-moi' sheet "
-         "or docs/import.md, then `atlas import " + str(path) + "`")
+    path = (actor_template.write_actor_template if actors else template.write_template)(args.output, empty=args.empty)
+    _err(f"template written to {path} — fill one row per {'actor' if actors else 'project or partnership'}; see its "
+         "'Lisez-moi' sheet or docs/import.md, then `atlas import " + str(path) + "`")
     return 0
 
 

@@ -145,7 +145,7 @@ def map_headers(headers: list[str], overrides: dict[str, str] | None = None,
             ignored.append(h)
             continue
         if target not in FIELDS and target not in PAIR_FIELDS:
-            from atlas.ingest.formats.actors import ACTOR_FIELDS
+            from atlas.ingest.actor_fields import ACTOR_FIELDS
 
             if target in ACTOR_FIELDS:  # a mapping file for an actor directory: not a project field
                 ignored.append(h)
@@ -268,7 +268,7 @@ class Mapping:
 
         if not isinstance(self.columns, dict):
             raise bad("columns", self.columns, "a table mapping header text to a field name")
-        from atlas.ingest.formats.actors import ACTOR_FIELDS  # actor directories' own fields
+        from atlas.ingest.actor_fields import ACTOR_FIELDS  # actor directories' own fields
         targets: dict[str, str] = {}
         keys: dict[str, str] = {}
         for header, target in self.columns.items():

@@ -18,6 +18,7 @@ from typing import Any
 
 from atlas import models
 from atlas.errors import ImportFileError
+from atlas.ingest.actor_fields import ACTOR_FIELDS
 from atlas.ingest.formats.common import ParseOptions, clean_rows
 from atlas.ingest.headers import FIELDS, duplicate_message
 from atlas.ingest import actor_vocab as av
@@ -27,46 +28,7 @@ from atlas.ingest.normalize import (ValueProblem, has_markup, header_key, name_k
 from atlas.ingest.readers import Sheet
 from atlas.ingest.records import FrenchRef, ParseResult, Record, RowError
 
-#: field -> synonyms (French and English); the first synonym is the actor template's header.
-ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
-    "actor_name": ("Nom de la structure", "Nom", "Structure", "Raison sociale", "Dénomination", "Nom de l'acteur",
-                   "Acteur", "Organisation", "Organisme", "Nom de l'organisation", "Name", "Organisation name",
-                   "Organization", "Organization name", "Actor", "Actor name"),
-    "actor_type": ("Type de structure", "Type", "Type d'acteur", "Catégorie", "Catégorie d'acteur", "Statut juridique",
-                   "Forme juridique", "Statut", "Type of organisation", "Organisation type", "Organization type",
-                   "Actor type", "Legal status", "Category"),
-    "seat_commune": ("Commune du siège", "Commune", "Ville", "Siège", "Siège social", "Ville du siège",
-                     "Commune siège", "Localité", "City", "Town", "Municipality", "Head office", "Seat",
-                     "Headquarters"),
-    "seat_insee": ("Code INSEE du siège", "Code INSEE", "INSEE", "Code commune", "COG", "INSEE code"),
-    "seat_postcode": ("Code postal", "CP", "Code postal du siège", "Postcode", "Postal code", "Zip code"),
-    "seat_departement": ("Département", "Dept", "Dépt", "Code département", "Department"),
-    "seat_region": ("Région", "Region"),
-    "sectors": ("Secteurs d'intervention", "Secteurs", "Secteur", "Domaines d'intervention", "Domaine d'intervention",
-                "Domaines", "Domaine", "Thématiques", "Thématique", "Thèmes", "Sectors", "Sector", "Fields",
-                "Themes", "Areas of work"),
-    "countries": ("Pays d'intervention", "Pays", "Zones", "Zones d'intervention", "Pays partenaires",
-                  "Countries", "Country", "Countries of intervention", "Countries of operation"),
-    "sdgs": ("ODD", "ODD concernés", "Objectifs de développement durable", "SDG", "SDGs"),
-    "siret": ("SIRET", "SIREN", "N° SIRET", "N° SIREN", "Numéro SIRET", "Numéro SIREN", "SIRET / SIREN",
-              "Company number"),
-    "rna": ("RNA", "N° RNA", "Numéro RNA", "Numéro d'association", "Identifiant RNA"),
-    "website": ("Site web", "Site internet", "Site", "Web", "URL", "Website", "Web site"),
-    "description": ("Description", "Objet", "Objet social", "Présentation", "Activités", "About", "Purpose",
-                    "Activities"),
-    "since": ("Année de création", "Depuis", "Création", "Date de création", "Créée en", "Année de début",
-              "Founded", "Since", "Year founded"),
-    "until": ("Fin d'activité", "Jusqu'à", "Année de fin", "Until", "Dissolved"),
-    "supporters": ("Collectivités qui soutiennent", "Collectivités qui la soutiennent", "Collectivités de soutien",
-                   "Soutiens", "Soutiens publics", "Soutenu par", "Financeurs", "Financeurs publics",
-                   "Collectivités financeurs", "Supported by", "Supporting authorities", "Funders"),
-    "support_kind": ("Type de soutien", "Nature du soutien", "Forme du soutien", "Support type", "Kind of support",
-                     "Type of support"),
-    "support_year": ("Année du soutien", "Année de soutien", "Année de la subvention", "Année", "Support year",
-                     "Year"),
-    "support_amount": ("Montant du soutien", "Montant", "Montant (€)", "Montant de la subvention", "Subvention",
-                       "Amount", "Grant", "Grant amount", "Support amount"),
-}
+__all__ = ["ACTOR_FIELDS", "find_header", "map_actor_headers", "missing_actor_columns", "parse_actors"]
 
 _BY_KEY: dict[str, str] = {}
 for _field, _synonyms in ACTOR_FIELDS.items():

@@ -75,6 +75,13 @@ def template_rows(empty: bool = False) -> list[list[str]]:
     return rows
 
 
+def template_csv(empty: bool = False) -> str:
+    """The template as CSV text (';', CRLF line ends), as `atlas template -o -` prints it."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(template_rows(empty))
+    return buf.getvalue()
+
+
 def write_template(path: str | Path, empty: bool = False) -> Path:
     """Write the template as CSV (UTF-8 with BOM, ';' as Excel in French expects) or XLSX."""
     from atlas.ingest.report import check_output_file
