@@ -187,7 +187,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands: each has ``register(sub, default_db: str) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("atlas.cli.ingest", "atlas.cli.maps", "atlas.cli.users")
+COMMAND_MODULES: tuple[str, ...] = ("atlas.cli.ingest", "atlas.cli.maps", "atlas.cli.users", "atlas.cli.exchange")
 
 
 def build_parser() -> argparse.ArgumentParser:
