@@ -208,3 +208,23 @@ def test_actor_named_with_markup_is_text(hostile_server, page, tmp_path):
     assert HOSTILE in names
     assert dialogs == [], f"script ran: {dialogs}"
     assert_offline(page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_observatory_speaks_one_language(server, page, lang):
+    """As tests/e2e/test_french_everywhere.py checks the other pages: the visible text and aria
+    labels, with the territory box and the data box open, hold no word of the other language."""
+    from tests.e2e.test_french_everywhere import ENGLISH, FRENCH, Words, _multiselects, _selectbox
+
+    fr = lang == "fr"
+    words = Words(page, f"observatory-{lang}", lang)
+    page.goto(f"{server}/observatoire?region=76&year=2024" + ("" if fr else "&lang=en"),
+              wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Occitanie", exact=True).wait_for(timeout=TIMEOUT_S * 1000)
+    wait(page, lambda: map_state(page), "the map")
+    wait_idle(page)
+    words.collect("observatory")
+    _selectbox(page, words, "Région ou département" if fr else "Région or département")
+    _multiselects(page, words, ["Données" if fr else "Data"])
+    words.check(ENGLISH if fr else FRENCH)
+    assert_offline(page)
