@@ -21,6 +21,10 @@ OBSERVATORY_STRINGS: dict[str, dict[str, str]] = {
                        "d'acteurs n'est encore chargé pour ce territoire.",
                  "en": "The actors on this page are **invented (demonstration)**: no real directory of actors "
                        "is loaded for this territory yet."},
+    "obs_demo_part": {"fr": "**{n}** acteurs sur {total} sont **inventés (démonstration)** ; le filtre « Données » "
+                            "les masque.",
+                      "en": "**{n}** actors out of {total} are **invented (demonstration)**; the \u201cData\u201d "
+                            "filter hides them."},
     "obs_delta_hint": {"fr": "Sous chaque chiffre : l'évolution par rapport à {y}.",
                        "en": "Under each figure: the change from {y}."},
     "obs_all_figures": {"fr": "Tous les chiffres", "en": "All figures"},

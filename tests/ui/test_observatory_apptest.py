@@ -74,3 +74,48 @@ def test_english(db_env, atlas_handle):
     assert _metric(at, "Actors") == obs.figures["actors"]
     assert any("invented (demonstration)" in w.value for w in at.warning)
     assert any(s.value == "Year-on-year comparison" for s in at.subheader)
+
+
+def test_real_actors_beside_invented_ones(demo_db, tmp_path, monkeypatch):
+    """A real actor (an imported directory) is counted with the invented ones, its source named,
+    and the data filter keeps it alone."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "atlas.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("""INSERT INTO import_batches (id, file_name, format, imported_at, is_demo, source, source_date, licence)
+                   VALUES ('imp-actors', 'annuaire.xlsx', 'actors', now(), false, 'Annuaire RRMA Occitanie',
+                           '2025-06-01', 'Licence Ouverte 2.0')""")
+    con.execute("""INSERT INTO actors (id, name, type, batch_id, commune, departement, region, lon, lat, since)
+                   VALUES ('imp-a1', 'Toulouse Solidarité Réelle', 'association', 'imp-actors', '31555', '31', '76',
+                           1.444, 43.604, 2010)""")
+    con.execute("INSERT INTO actor_countries VALUES ('imp-a1', 'SN', 2010, NULL)")
+    con.execute("INSERT INTO actor_supports VALUES ('imp-a1', 'region:76', 'subvention', 2024, 5000, 'imp-actors')")
+    con.execute("CHECKPOINT")
+    con.close()
+    monkeypatch.setenv("ATLAS_DB", str(db))
+    import atlas
+
+    handle = atlas.open(db)
+    both = O.observatory(handle.db, "departement:31")
+    real = O.observatory(handle.db, "departement:31", sources=("real",))
+    assert real.figures["actors"] == 1 and real.figures["supports"] == 1
+    assert real.figures["support_amount_eur"] == 5000 and real.figures["countries"] == 1
+    assert set(real.tables["actors"]["source"]) == {"Annuaire RRMA Occitanie (2025, Licence Ouverte 2.0)"}
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.query_params["departement"] = "31"
+    at.run()
+    assert not at.exception, at.exception
+    assert _metric(at, "Acteurs") == both.figures["actors"]
+    assert any(f"sur {both.figures['actors']}" in w.value for w in at.warning)
+    at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
+    at.query_params["departement"] = "31"
+    at.query_params["sources"] = "real"
+    at.run()
+    assert not at.exception, at.exception
+    assert _metric(at, "Acteurs") == 1
+    assert not any("inventés" in w.value for w in at.warning)
+    handle.close()

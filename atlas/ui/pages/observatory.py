@@ -272,7 +272,11 @@ def render() -> None:
     st.header(widgets.md_escape(obs.territory.name))
     widgets.provenance_banner(lang, path, version)
     if obs.is_demo:
-        st.warning(t("obs_demo", lang), icon=":material/science:")
+        origins = obs.tables["actors"]["origin"]
+        n_demo = int((origins == "demo").sum())
+        text = t("obs_demo", lang) if n_demo == len(origins) else t("obs_demo_part", lang).format(
+            n=widgets.fmt_int(n_demo), total=widgets.fmt_int(len(origins)))
+        st.warning(text, icon=":material/science:")
     _metrics(obs, lang)
     with st.expander(t("obs_all_figures", lang)):
         st.dataframe(pd.DataFrame({t("obs_col_figure", lang): [obs.figure_label(k) for k in obs.figures],
