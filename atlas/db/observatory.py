@@ -221,14 +221,23 @@ def observatory(db: ReadOnlyDatabase, territory_id: str, year: int | None = None
     obs = Observatory(terr, None if year is None else int(year), sources, lang, figures, tables)
     if compare and year is not None:
         obs.comparison = compare_years(db, terr, int(year), sources, lang, now=figures)
-    origins = set(tables["actors"]["origin"]) if len(tables["actors"]) else set()
+    obs.source_line = _source_line(db, tables["actors"], sources, lang)
+    return obs
+
+
+def _source_line(db: ReadOnlyDatabase, actors: pd.DataFrame, sources: tuple[str, ...], lang: str) -> str:
+    """Where the page's records come from: the actors' own sources (their batches), then those of
+    the authorities' ties (atlas.db.provenance), each demonstration source said as such."""
     from atlas.db.provenance import source_line
 
-    obs.source_line = source_line(db, origins or None, lang) if origins else ""
-    if "demo" in origins and "démonstration" not in obs.source_line and "demonstration" not in obs.source_line:
-        obs.source_line = "; ".join(filter(None, [obs.source_line, "données inventées (démonstration)" if fr
-                                                  else "invented data (demonstration)"]))
-    return obs
+    fr = lang == "fr"
+    demo = "données inventées (démonstration)" if fr else "invented data (demonstration)"
+    parts = [demo if origin == "demo" else str(src)
+             for origin, src in sorted(set(zip(actors["origin"], actors["source"])), key=lambda p: (p[0] == "demo", p[1]))]
+    ties = source_line(db, set(sources) or None, lang)
+    words = ("Acteurs : ", "Liens des collectivités : ") if fr else ("Actors: ", "Authorities' ties: ")
+    return " · ".join(filter(None, [words[0] + "; ".join(dict.fromkeys(parts)) if parts else "",
+                                    words[1] + ties if ties else ""]))
 
 
 def available_years(db: ReadOnlyDatabase, terr: Territory) -> tuple[int, int] | None:

@@ -105,6 +105,8 @@ def test_real_actors_beside_invented_ones(demo_db, tmp_path, monkeypatch):
     assert real.figures["actors"] == 1 and real.figures["supports"] == 1
     assert real.figures["support_amount_eur"] == 5000 and real.figures["countries"] == 1
     assert set(real.tables["actors"]["source"]) == {"Annuaire RRMA Occitanie (2025, Licence Ouverte 2.0)"}
+    assert both.source_line.startswith("Acteurs : Annuaire RRMA Occitanie (2025, Licence Ouverte 2.0); "
+                                       "données inventées (démonstration) · Liens des collectivités : ")
     at = AppTest.from_string(SCRIPT, default_timeout=TIMEOUT)
     at.query_params["departement"] = "31"
     at.run()
