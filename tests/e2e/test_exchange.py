@@ -40,6 +40,41 @@ POSTS_JS = """() => {
 }"""
 
 
+#: Where the marker of a post is, in the map frame's viewport (null while the map is being drawn).
+MARKER_AT_JS = """(post) => {
+    if (!window.L || !window.L.Map) return null;
+    let map = null, target = null;
+    for (const k of Object.keys(window)) {
+        let v; try { v = window[k]; } catch (e) { continue; }
+        if (v instanceof L.Map) map = v;
+        else if (v instanceof L.GeoJSON) v.eachLayer(l => {
+            if (l.feature && l.feature.properties && l.feature.properties.post === post) target = l;
+        });
+    }
+    if (!map || !target) return null;
+    const p = map.latLngToContainerPoint(target.getLatLng());
+    const r = map.getContainer().getBoundingClientRect();
+    return {x: p.x + r.left, y: p.y + r.top};
+}"""
+
+
+def _click_marker(page, post_id: str) -> bool:
+    """Click the marker of ``post_id`` on the Bourse's map (False while it is not drawn)."""
+    for frame in page.frames:
+        if "streamlit_folium" not in frame.url:
+            continue
+        try:
+            frame.frame_element().scroll_into_view_if_needed()
+            point = frame.evaluate(MARKER_AT_JS, post_id)
+            box = frame.frame_element().bounding_box()
+        except Exception:  # detached while being replaced
+            continue
+        if point and box:
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            return True
+    return False
+
+
 def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -204,5 +239,19 @@ def test_publish_find_and_match_an_offer(edit_server, page, browser):
     actions = [a for (a,) in _rows(db, "SELECT action FROM audit_log WHERE user_name = ? AND action <> 'sign_in' "
                                        "ORDER BY logged_at", [AGENT[0]])]
     assert actions == ["exchange_publish", "exchange_status"], actions
+
+    # a click on the request's marker opens that request (the map is drawn anew after each run: the
+    # click is repeated until the page follows it)
+    wait_idle(page)
+
+    def click_opens() -> bool:
+        if f"post={request_id}" in page.url:
+            return True
+        if _click_marker(page, request_id):
+            page.wait_for_timeout(2500)
+        return f"post={request_id}" in page.url
+
+    wait(page, click_opens, "the request opened by a click on its marker")
+    page.get_by_role("heading", name=request_title).wait_for(timeout=TIMEOUT_S * 1000)
     assert dialogs == [], f"a script from the title ran: {dialogs}"
     assert_offline(page)

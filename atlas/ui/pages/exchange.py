@@ -136,16 +136,29 @@ def _list_table(posts: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
     })
 
 
+def _squeezed(text: str) -> str:
+    return "".join(str(text).split())
+
+
 def _clicked_post(out: dict | None, feats: list[dict]) -> str | None:
-    """The post whose marker was clicked (st_folium gives the clicked marker's position)."""
-    click = (out or {}).get("last_object_clicked")
-    if not click or not feats:
+    """The post whose marker was clicked. st_folium gives the click's position and the clicked
+    layer's tooltip as text: the marker is the nearest one whose tooltip reads the same (a click on
+    a country, whose tooltip is its name, opens nothing)."""
+    import html as html_lib
+
+    out = out or {}
+    click, tooltip = out.get("last_object_clicked"), out.get("last_object_clicked_tooltip")
+    if not click or not tooltip or not feats:
+        return None
+    said = _squeezed(tooltip)
+    same = [f for f in feats
+            if _squeezed(html_lib.unescape(f["properties"]["tip"].replace("<br>", " "))) == said]
+    if not same:
         return None
     lat, lng = float(click.get("lat", 0)), float(click.get("lng", 0))
-    best = min(feats, key=lambda f: (f["geometry"]["coordinates"][0] - lng) ** 2
+    best = min(same, key=lambda f: (f["geometry"]["coordinates"][0] - lng) ** 2
                + (f["geometry"]["coordinates"][1] - lat) ** 2)
-    lon0, lat0 = best["geometry"]["coordinates"]
-    return best["properties"]["post"] if abs(lon0 - lng) < 1e-3 and abs(lat0 - lat) < 1e-3 else None
+    return best["properties"]["post"]
 
 
 def render() -> None:
@@ -177,13 +190,17 @@ def render() -> None:
     selected = st.session_state.get("bx_post")
     feats = post_features(posts, lang, lambda c: theme_label(c, lang), lambda c: names.get(c, c), selected)
     m = exchange_map(posts, lang, lambda c: theme_label(c, lang), lambda c: names.get(c, c), selected)
-    out = st_folium(m, height=460, use_container_width=True, returned_objects=["last_object_clicked"],
-                    key="bourse_map")
-    clicked = _clicked_post(out, feats)
-    if clicked and clicked != st.session_state.get("bx_map_last") and clicked != selected:
-        st.session_state["bx_map_last"] = clicked
-        st.session_state["bx_pending_post"] = clicked
-        st.rerun()
+    out = st_folium(m, height=460, use_container_width=True, key="bourse_map",
+                    returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
+    # st_folium repeats the last click on every run: act on a new one only
+    click = (out or {}).get("last_object_clicked")
+    mark = (round(float(click["lat"]), 6), round(float(click["lng"]), 6)) if click else None
+    if mark and mark != st.session_state.get("bx_map_last"):
+        st.session_state["bx_map_last"] = mark
+        clicked = _clicked_post(out, feats)
+        if clicked and clicked != selected:
+            st.session_state["bx_pending_post"] = clicked
+            st.rerun()
 
     st.subheader(t("bx_list", lang))
     if posts.empty:
