@@ -197,6 +197,27 @@ class Atlas:
             return write_observatory_page(obs, path, obs.lang)
         raise ExportError(f"export_observatory: expected a .xlsx, .pdf, .png or .svg path, got {path.name!r}")
 
+    def exchange_posts(self, filters: Filters | None = None, kinds: tuple[str, ...] | list[str] = (),
+                       statuses: tuple[str, ...] | list[str] = ("ouverte",), include_expired: bool = False
+                       ) -> pd.DataFrame:
+        """Offers and requests of the Bourse partenariat (default: open and unexpired), filtered
+        like the atlas (atlas.db.exchange.posts, docs/exchange.md)."""
+        from atlas.db import exchange
+
+        return exchange.posts(self.db, self._check(filters), kinds=kinds, statuses=statuses,
+                              include_expired=include_expired)
+
+    def exchange_post(self, post_id: str, top: int = 20) -> dict[str, object] | None:
+        """One post with the posts that answer it (``matches``) and « Qui d'autre en France ? »
+        (``who_else``, the ``top`` first), or None."""
+        from atlas.db import exchange
+
+        post = exchange.post(self.db, post_id)
+        if post is None:
+            return None
+        return {"post": post, "matches": exchange.matches(self.db, post_id),
+                "who_else": exchange.who_else(self.db, post_id, top=top)}
+
 
 def open(path: str | os.PathLike[str] | None = None) -> Atlas:  # noqa: A001 - mirrors io.open
     """Open an atlas database read-only (default: the embedded data/atlas.duckdb)."""

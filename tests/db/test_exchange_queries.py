@@ -210,3 +210,18 @@ def test_one_post_and_counts(rdb, con):
     assert counts["posts"] == con.execute("SELECT count(*) FROM exchange_posts").fetchone()[0]
     assert counts["offers"] == len(ids(con, """SELECT id FROM exchange_posts WHERE kind = 'offre'
                                                 AND status = 'ouverte' AND expires_on >= ?""", [TODAY]))
+
+
+def test_the_python_api(atlas_handle, rdb):
+    from atlas.errors import QueryError as APIQueryError
+
+    got = atlas_handle.exchange_posts(Filters(themes=["eau"]), kinds=["offre"])
+    assert list(got["id"]) == list(ex.posts(rdb, Filters(themes=["eau"]), kinds=["offre"], statuses=["ouverte"])["id"])
+    with pytest.raises(APIQueryError, match="unknown themes"):
+        atlas_handle.exchange_posts(Filters(themes=["water"]))
+    post_id = got["id"].iloc[0]
+    one = atlas_handle.exchange_post(post_id, top=3)
+    assert one["post"]["id"] == post_id
+    assert list(one["matches"]["id"]) == list(ex.matches(rdb, post_id)["id"])
+    assert list(one["who_else"]["fr_id"]) == list(ex.who_else(rdb, post_id, top=3)["fr_id"])
+    assert atlas_handle.exchange_post("nope") is None
