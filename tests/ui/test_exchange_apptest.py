@@ -65,6 +65,13 @@ def test_url_preloads_filters_and_keeps_them(db_env, atlas_handle):
     assert params["state"] == ["all"] or params["state"] == "all"
 
 
+def test_the_french_authors_territory(db_env, atlas_handle):
+    at = _run({"regions": "84", "state": "all"})
+    expected = exchange.posts(atlas_handle.db, Filters(regions=["84"]))
+    assert len(expected) > 0 and len(_chooser(at).options) == len(expected)
+    assert at.multiselect(key="bx_regions").value == ["84"]
+
+
 def test_real_data_only_hides_the_invented_posts(db_env, atlas_handle):
     at = _run({"sources": "real"})
     assert len(_chooser(at).options) == len(exchange.posts(atlas_handle.db, Filters(sources=["real"]),

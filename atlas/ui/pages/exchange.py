@@ -86,8 +86,8 @@ def _list_param(name: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def _sidebar(lang: str, names: dict[str, str]) -> tuple[Filters, tuple[str, ...], tuple[str, ...], bool]:
-    """The exchange's filters: the atlas's own (themes, countries, zones, sources) and the exchange's
-    (kind, status, expired), initialised from the URL."""
+    """The exchange's filters: the atlas's own (themes, countries, zones, sources, the French author's
+    région and département) and the exchange's (kind, status, expired), initialised from the URL."""
     fr = lang == "fr"
     initial = filters_from_params(st.query_params.to_dict())
 
@@ -116,8 +116,17 @@ def _sidebar(lang: str, names: dict[str, str]) -> tuple[Filters, tuple[str, ...]
         if "bx_expired" not in st.session_state:
             st.session_state["bx_expired"] = st.query_params.get("expired") == "1"
         expired = st.checkbox(t("bx_expired", lang), key="bx_expired")
+        # the French author's territory, as on the Explorer
+        opts = data.choices(data.db_path(), data.db_version(data.db_path()))
+        region_names = dict(zip(opts["regions"]["code"], opts["regions"]["name"]))
+        dep_names = dict(zip(opts["departements"]["code"], opts["departements"]["name"]))
+        with st.expander(t("more_filters", lang), expanded=bool(initial.regions or initial.departements)):
+            regions = multi(t("regions", lang), list(region_names), initial.regions,
+                            lambda r: region_names.get(r, r), "bx_regions")
+            departements = multi(t("departements", lang), list(dep_names), initial.departements,
+                                 lambda d: f"{d} · {dep_names.get(d, d)}", "bx_departements")
     filters = Filters(themes=themes, countries=countries, zones=zones, sources=sources,
-                      regions=initial.regions, departements=initial.departements)
+                      regions=regions, departements=departements)
     return filters, tuple(kinds), tuple(statuses), bool(expired)
 
 
