@@ -26,7 +26,7 @@ venv: $(VENV)/.installed
 
 # Rebuilt when its schema or its shipped sources change (a database of an older schema is refused
 # by the app with a message, so `make run` keeps it current).
-DB_INPUTS := atlas/db/sql/schema.sql atlas/db/sql/derived.sql $(wildcard atlas/data/sources/*/*.tsv)
+DB_INPUTS := atlas/db/sql/schema.sql atlas/db/sql/derived.sql atlas/db/sql/links_filtered.sql $(wildcard atlas/data/sources/*/*.tsv)
 $(DB): $(DB_INPUTS) | $(VENV)/.installed
 	$(BIN)/atlas init --db $(DB) --force
 

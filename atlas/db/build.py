@@ -80,8 +80,12 @@ def insert_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the denormalised activities/link_facts tables and the links view."""
+    """Rebuild the denormalised activities/link_facts tables and the links view, and
+    ``link_summary``: every link as links_filtered.sql gives it with no filter, stored, so that
+    `a.links()` reads it instead of aggregating link_facts again (atlas.db.queries.links)."""
     con.execute(sql("derived"))
+    every_link = sql("links_filtered").replace("{where}", "WHERE TRUE").strip().rstrip(";")
+    con.execute(f"CREATE OR REPLACE TABLE link_summary AS {every_link}")
 
 
 @contextmanager

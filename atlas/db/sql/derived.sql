@@ -89,38 +89,8 @@ FROM link_facts
 GROUP BY fr_key, partner_key
 ORDER BY fr_key, partner_key;
 
--- Every link with its lists and totals, as `links_filtered` returns them without a filter:
--- `a.links()` and the pages' link tables read it directly when only link-level filters apply
--- (atlas.db.queries.links), instead of aggregating link_facts again (5 s at a million links).
-CREATE OR REPLACE TABLE link_summary AS
-SELECT fr_id, partner_id,
-       any_value(country_iso2) AS country_iso2,
-       any_value(country_name_fr) AS country_name_fr,
-       any_value(country_name_en) AS country_name_en,
-       any_value(zone) AS zone,
-       any_value(fr_name) AS fr_name, any_value(fr_level) AS fr_level,
-       any_value(fr_departement) AS fr_departement, any_value(fr_region) AS fr_region,
-       any_value(fr_epci) AS fr_epci,
-       any_value(partner_name) AS partner_name, any_value(partner_level) AS partner_level,
-       any_value(partner_admin1) AS partner_admin1,
-       any_value(fr_lon) AS fr_lon, any_value(fr_lat) AS fr_lat,
-       any_value(partner_lon) AS partner_lon, any_value(partner_lat) AS partner_lat,
-       count(DISTINCT project_id)::INTEGER AS n_projects,
-       count(DISTINCT partnership_id)::INTEGER AS n_partnerships,
-       list_sort(list_distinct(flatten(list(themes)))) AS themes,
-       list_sort(list_distinct(flatten(list(sdgs)))) AS sdgs,
-       list_sort(list_distinct(list(kind))) AS kinds,
-       list_sort(list_distinct(flatten(list(funding)))) AS funding,
-       min(year_start) AS first_year,
-       max(coalesce(year_end, year_start)) AS last_year,
-       coalesce(sum(budget_eur), 0) AS budget_eur,
-       coalesce(sum(budget_share_eur), 0) AS amount_eur,
-       list_sort(list_distinct(list(origin))) AS origins,
-       min(partnership_id) AS partnership_id,
-       string_agg(DISTINCT source, ' ; ' ORDER BY source) AS source
-FROM link_facts
-GROUP BY fr_id, partner_id
-ORDER BY fr_id, partner_id;
+-- link_summary (every link with its lists and totals, as links_filtered.sql returns them
+-- without a filter) is made from links_filtered.sql itself by atlas.db.build.refresh_derived.
 
 -- Public view: one row per French authority × partner authority.
 CREATE OR REPLACE VIEW links AS
