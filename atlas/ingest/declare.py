@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 from atlas import models
 from atlas.errors import ImportFileError
@@ -104,24 +107,39 @@ def save(db: str | Path, user: User, decl: Declaration, replaces: str | None = N
     same write). AccountError when the user may not; ImportFileError with the importer's message
     when a value cannot be read or a side cannot be placed. Nothing is written then."""
     _allowed(db, user, decl)
+
+    def check(con) -> None:  # noqa: ANN001 - a DuckDB connection
+        if not covers(con, user, decl.fr_id):
+            raise AccountError(f"{user.name} may not declare records of {decl.fr_id}")
+
+    return store_declaration(
+        db, user, lambda folder: _write_row(decl, folder), check, replaces=replaces, fmt="declaration",
+        nothing_new="nothing new to store: this partnership or project is already in the atlas",
+        detail=f"{decl.fr_id} – {decl.partner_name} ({decl.partner_country})" + (f": {decl.title}" if decl.title else ""))
+
+
+def store_declaration(db: str | Path, user: User, write_row: Callable[[Path], Path],
+                      check: Callable[[duckdb.DuckDBPyConnection], None], *, replaces: str | None, fmt: str,
+                      nothing_new: str, detail: str) -> ImportReport:
+    """What every declaration does once its form is read: write it as a one-row file, then in one
+    atomic write check the account again (``check`` raises), remove the batch it replaces, import
+    the row strictly, mark the batch as the user's (format ``fmt``) and log it."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = _write_row(decl, Path(tmp))
+        path = write_row(Path(tmp))
         with atomic_write(db) as txn:
             con = txn.con
-            if not covers(con, user, decl.fr_id):  # checked again inside the write
-                raise AccountError(f"{user.name} may not declare records of {decl.fr_id}")
+            check(con)  # checked again inside the write
             if replaces:
                 _owned(con, user, replaces)
                 _delete_batch(con, replaces)
             prov = Provenance(source=f"Déclaration en ligne de {user.name}", licence=None)
             report = import_into(con, path, prov, strict=True)
             if not report.batch_id:
-                raise ImportFileError("nothing new to store: this partnership or project is already in the atlas")
-            con.execute("UPDATE import_batches SET user_name = ?, file_name = NULL, format = 'declaration' "
-                        "WHERE id = ?", [user.name, report.batch_id])
+                raise ImportFileError(nothing_new)
+            con.execute("UPDATE import_batches SET user_name = ?, file_name = NULL, format = ? WHERE id = ?",
+                        [user.name, fmt, report.batch_id])
             log(con, user.name, "update" if replaces else "declare", report.batch_id,
-                f"{decl.fr_id} – {decl.partner_name} ({decl.partner_country})"
-                + (f": {decl.title}" if decl.title else "") + (f"; replaces {replaces}" if replaces else ""))
+                detail + (f"; replaces {replaces}" if replaces else ""))
     return report
 
 

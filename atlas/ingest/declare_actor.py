@@ -22,12 +22,11 @@ import duckdb
 
 from atlas import models
 from atlas.errors import ImportFileError
-from atlas.ingest.accounts import AccountError, User, covers, log
-from atlas.ingest.batches import Provenance, _delete_batch
-from atlas.ingest.declare import _owned
+from atlas.ingest.accounts import AccountError, User, covers
+from atlas.ingest.declare import store_declaration
 from atlas.ingest.formats.actor_template import COLUMNS, HEADERS
-from atlas.ingest.load import atomic_write, read_only
-from atlas.ingest.pipeline import import_file, import_into
+from atlas.ingest.load import read_only
+from atlas.ingest.pipeline import import_file
 from atlas.ingest.report import ImportReport
 
 #: The batch format of an actor declaration.
@@ -147,24 +146,10 @@ def save(db: str | Path, user: User, decl: ActorDeclaration, replaces: str | Non
     same write). AccountError when the user may not; ImportFileError with the importer's message
     when a value cannot be read or the seat cannot be placed. Nothing is written then."""
     _allowed(db, user, decl)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = _write_row(decl, Path(tmp))
-        with atomic_write(db) as txn:
-            con = txn.con
-            _check(con, user, decl)  # checked again inside the write
-            if replaces:
-                _owned(con, user, replaces)
-                _delete_batch(con, replaces)
-            prov = Provenance(source=f"Déclaration en ligne de {user.name}", licence=None)
-            report = import_into(con, path, prov, strict=True)
-            if not report.batch_id:
-                raise ImportFileError("nothing new to store: this actor (same name and seat) and its support are "
-                                      "already in the atlas")
-            con.execute("UPDATE import_batches SET user_name = ?, file_name = NULL, format = ? WHERE id = ?",
-                        [user.name, FORMAT, report.batch_id])
-            log(con, user.name, "update" if replaces else "declare", report.batch_id,
-                decl.describe() + (f"; replaces {replaces}" if replaces else ""))
-    return report
+    return store_declaration(
+        db, user, lambda folder: _write_row(decl, folder), lambda con: _check(con, user, decl), replaces=replaces,
+        fmt=FORMAT, nothing_new="nothing new to store: this actor (same name and seat) and its support are "
+                                "already in the atlas", detail=decl.describe())
 
 
 def mine(db: str | Path, user: User) -> list[tuple[str, str]]:

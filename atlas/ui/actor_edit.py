@@ -11,7 +11,7 @@ import streamlit as st
 
 from atlas.errors import AtlasError
 from atlas.models import ACTOR_TYPES, SDGS, SECTORS, SUPPORT_KINDS
-from atlas.ui import data, widgets
+from atlas.ui import auth, data, widgets
 from atlas.ui.i18n import t
 
 
@@ -81,7 +81,7 @@ def _form(lang: str, user, path: str):  # noqa: ANN001, ANN202 - an accounts.Use
 
 def render(lang: str, user, path: str) -> None:  # noqa: ANN001 - an accounts.User
     """The actor form, its check or save, and the user's declared actors (each can be undone)."""
-    from atlas.ingest import declare, declare_actor
+    from atlas.ingest import declare_actor
     from atlas.ingest.formats.actor_template import template_xlsx
 
     st.caption(t("actor_hint", lang))
@@ -105,16 +105,4 @@ def render(lang: str, user, path: str) -> None:  # noqa: ANN001 - an accounts.Us
     st.download_button(t("actor_template", lang), template_xlsx(), file_name="modele-annuaire-acteurs.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="actor_template")
-    declared = _mine(path, user)
-    if declared:
-        st.subheader(t("actor_mine", lang))
-        for batch, what in declared[:30]:
-            c1, c2 = st.columns([4, 1])
-            c1.text(f"{batch} · {what}")
-            if c2.button(t("undo", lang), key=f"undo_actor_{batch}"):
-                try:
-                    declare.undo(path, user, batch)
-                except AtlasError as exc:
-                    st.error(widgets.error_text(exc))
-                else:
-                    st.rerun()
+    auth.declared_batches(lang, user, path, _mine(path, user), t("actor_mine", lang), "undo_actor_")

@@ -68,3 +68,24 @@ def _form(lang: str) -> None:
         else:
             st.session_state[_KEY] = (user, time.monotonic())
             st.rerun()
+
+
+def declared_batches(lang: str, user: User, path: str, batches: list[tuple[str, str]], title: str,
+                     key_prefix: str) -> None:
+    """The user's declarations still stored (batch id · what it declared), each with a button
+    that undoes it (atlas.ingest.declare.undo: its author or an administrator)."""
+    from atlas.ingest import declare
+
+    if not batches:
+        return
+    st.subheader(title)
+    for batch, what in batches[:30]:
+        c1, c2 = st.columns([4, 1])
+        c1.text(f"{batch} · {what}")
+        if c2.button(t("undo", lang), key=f"{key_prefix}{batch}"):
+            try:
+                declare.undo(path, user, batch)
+            except AtlasError as exc:
+                st.error(widgets.error_text(exc))
+            else:
+                st.rerun()

@@ -93,19 +93,7 @@ def render() -> None:
             else:
                 st.info(t("decl_checked", lang).format(links=report.links_imported, projects=report.projects_imported))
     _confirm(lang, user, path)
-    mine = _mine(path, user)
-    if mine:
-        st.subheader(t("decl_mine", lang))
-        for batch, what in mine[:30]:
-            c1, c2 = st.columns([4, 1])
-            c1.text(f"{batch} · {what}")
-            if c2.button(t("undo", lang), key=f"undo_{batch}"):
-                try:
-                    declare.undo(path, user, batch)
-                except AtlasError as exc:
-                    st.error(widgets.error_text(exc))
-                else:
-                    st.rerun()
+    auth.declared_batches(lang, user, path, _mine(path, user), t("decl_mine", lang), "undo_")
 
 
 def _confirm(lang: str, user, path: str) -> None:  # noqa: ANN001 - an accounts.User
