@@ -22,7 +22,8 @@ from atlas.errors import AtlasError, SettingError, printable
 #: Steps of `atlas init`, in order, for the progress bar.
 INIT_STEPS = ("schema", "gazetteer", "reference tables", "demo: French authorities", "demo: twinnings",
               "demo: cooperation agreements", "demo: projects",
-              "demo: European territorial cooperation and humanitarian aid", "demo: inserting rows",
+              "demo: European territorial cooperation and humanitarian aid", "demo: actors of the territories",
+              "demo: inserting rows",
               "derived tables", "gazetteer name keys for imports",
               "real twinnings: wikidata-twinnings/france.tsv",
               "real twinnings: wikidata-twinnings/other_countries_with_france.tsv")
