@@ -50,7 +50,7 @@ test-fast: $(VENV)/.installed
 reference: $(VENV)/.installed
 	$(BIN)/atlas reference
 
-bench: $(VENV)/.installed $(DB)
+bench: $(VENV)/.installed test-deps $(DB)
 	$(BIN)/python benchmarks/run.py
 
 clean-db:

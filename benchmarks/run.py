@@ -14,7 +14,9 @@ temporary folder from the demonstration database, see benchmarks/synth.py), side
   new process, also on a synthetic database of ``--mid`` links;
 - every filter query (flows at automatic levels, and key-figure counts);
 - export times (print maps, standalone HTML, data files);
-- the time for headless Chromium to draw our national view from file:// with no network.
+- the time for headless Chromium to draw our national view from file:// with no network;
+- the app itself in a real browser (benchmarks/app_timings.py, ``--no-app`` skips it): a cold
+  server to the national map, a page load, a filter change and a search, against their goals.
 
 Each measurement runs in its own process (benchmarks/tasks.py) so its peak memory is its own.
 """
@@ -81,6 +83,17 @@ def measure_links(db: Path) -> dict:
             "vector": run_task("links_vector", db=str(db))}
 
 
+def run_app_timings(db: Path, tmp: Path, runs: int) -> dict:
+    """benchmarks/app_timings.py in a new process: its raw measurements, or why it could not run."""
+    out = tmp / "app.json"
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "app_timings.py"), "--db", str(db),
+                           "--runs", str(runs), "--json", str(out), "--log", str(tmp / "app-server.log")],
+                          capture_output=True, text=True, cwd=str(ROOT))
+    if proc.returncode != 0 or not out.exists():
+        return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-1500:]}"}
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def scaled(r: dict) -> tuple[float, float, str]:
     """Build time and HTML size scaled to all links when measured on a sample.
 
@@ -100,7 +113,7 @@ def _by_size(results: dict[str, dict], extra: dict[str, dict] | None) -> list[tu
 
 
 def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tuple[float, float],
-           extra: dict[str, dict] | None = None) -> str:
+           extra: dict[str, dict] | None = None, app: dict | None = None) -> str:
     lines = [f"Command: `{cmd}`", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"{time.strftime('%Y-%m-%d')}; load average (1 min) {load[0]:.1f} at start, {load[1]:.1f} at end "
@@ -147,6 +160,10 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
               "| database | national view drawn in | requests blocked |", "|---|---|---|"]
     for label, r in results.items():
         lines.append(f"| {label} | {fmt_s(r['chrome']['draw_s'])} | {r['chrome']['blocked']} |")
+    if app:
+        from benchmarks.app_timings import report as app_report
+
+        lines += ["", "### The app in a real browser (benchmarks/app_timings.py)", "", app_report(app)]
     lines += ["", "### Filter queries (median of 5, after one warm-up)", ""]
     labels = list(results)
     head = "| filter | " + " | ".join(f"{lb}: flows (auto levels) | {lb}: counts" for lb in labels) + " |"
@@ -201,13 +218,17 @@ def main() -> int:
                         help="links given to explore() and PolyLines at the large scale (extrapolated)")
     parser.add_argument("--mid", type=int, default=100_000,
                         help="links of a second synthetic database where only a.links() and flows() are timed (0: skip)")
+    parser.add_argument("--app", action=argparse.BooleanOptionalAction, default=True,
+                        help="time the app in a real browser (benchmarks/app_timings.py; needs chromium) (default: yes)")
+    parser.add_argument("--app-runs", type=int, default=3, help="runs of each app timing (page load: at least 5)")
     parser.add_argument("--output", help="also write the table (Markdown) to this file")
     parser.add_argument("--results", help="also write the raw measurements (JSON) to this file")
     parser.add_argument("--from-results", help="print the table of measurements saved with --results; measure nothing")
     args = parser.parse_args()
     if args.from_results:
         saved = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
-        print(report(saved["results"], saved["cmd"], saved["synth"], tuple(saved["load"]), saved["extra"]))
+        print(report(saved["results"], saved["cmd"], saved["synth"], tuple(saved["load"]), saved["extra"],
+                     saved.get("app")))
         return 0
     demo = Path(args.db)
     if not demo.exists():
@@ -217,9 +238,13 @@ def main() -> int:
     results: dict[str, dict] = {}
     extra: dict[str, dict] = {}
     synth_info = None
+    app = None
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpdir:
         tmp = Path(tmpdir)
+        if args.app:  # first, while the machine is only running this benchmark
+            log("the app in a real browser (benchmarks/app_timings.py)")
+            app = run_app_timings(demo, tmp, max(1, args.app_runs))
         results["demo"] = measure(demo, "demo", tmp, None, data_exports=True)
         if args.mid:
             from benchmarks.synth import make_synthetic
@@ -240,8 +265,8 @@ def main() -> int:
     load = (load0, os.getloadavg()[0])
     if args.results:
         Path(args.results).write_text(json.dumps({"results": results, "cmd": cmd, "synth": synth_info, "load": load,
-                                                  "extra": extra}), encoding="utf-8")
-    table = report(results, cmd, synth_info, load, extra)
+                                                  "extra": extra, "app": app}), encoding="utf-8")
+    table = report(results, cmd, synth_info, load, extra, app)
     print(table)
     if args.output:
         Path(args.output).write_text(table + "\n", encoding="utf-8")
