@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import unicodedata
 from typing import Any
 
 import pandas as pd
 
 from atlas.demo import weights as W
+from atlas.text import fold
 
 #: Posts of French authors and of foreign authors, and requests made to answer an offer.
 N_FRENCH = 80
@@ -52,7 +52,7 @@ _KINDS = {"cooperation_decentralisee": 60, "mobilite_jeunes": 10, "economique": 
 
 
 def _slug(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = fold(name)  # the atlas's one folding (atlas.text)
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:40] or "collectivite"
 
 
