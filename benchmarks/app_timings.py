@@ -287,7 +287,8 @@ def measure(db: Path, runs: int = 3, log: Path | None = None) -> dict:
                 try:
                     out["search_steps"].append(_search_once(page, server.url, expected_search))
                     out["search"].append(out["search_steps"][-1]["map"])
-                except (TimeoutError, PlaywrightTimeout, AssertionError) as exc:  # kept apart: one lost pick should not lose every figure
+                # kept apart: one lost pick should not lose every figure
+                except (TimeoutError, PlaywrightTimeout, AssertionError) as exc:
                     out.setdefault("failed", []).append(f"search run {i + 1}: {exc}")
                     page.screenshot(path=str(log.with_name(f"search-{i + 1}.png")), full_page=True)
             page.context.close()
@@ -325,7 +326,8 @@ def report(res: dict) -> str:
         if not xs:
             lines.append(f"| {what} | {before:g} s | ≤ {goal:g} s | – | – | – | not measured |")
             continue
-        lines.append(f"| {what} | {before:g} s | ≤ {goal:g} s | **{fmt_s(med)}** | {fmt_s(min(xs))} – {fmt_s(max(xs))} "
+        lines.append(f"| {what} | {before:g} s | ≤ {goal:g} s | **{fmt_s(med)}** | {fmt_s(min(xs))} – "
+                     f"{fmt_s(max(xs))} "
                      f"| {', '.join(fmt_s(x) for x in xs)} | {met[med <= goal]} |")
     lines += ["", "Steps (medians, seconds from the start of each figure):", "",
               "- cold: " + _steps(res["cold_steps"], ("healthy", "document", "figures", "iframe", "map")),

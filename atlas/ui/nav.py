@@ -27,11 +27,20 @@ DEFAULT = "explorer"
 HIDDEN = frozenset({"projet", "partenariat"})
 
 
+def _render(module: str):
+    """The page's render function, its module imported when the page is first shown: a new server
+    does not import every page (folium, altair, matplotlib…) before drawing the first one."""
+    def render() -> None:
+        importlib.import_module(module).render()
+
+    render.__name__ = render.__qualname__ = module.rsplit(".", 1)[-1]
+    return render
+
+
 def page(url_path: str, lang: str) -> st.Page:
     """The st.Page of ``url_path`` (Streamlit matches pages by their URL path)."""
     module, title, icon, _edit = PAGES[url_path]
-    render = importlib.import_module(module).render
-    return st.Page(render, title=t(title, lang), icon=icon, url_path=url_path, default=url_path == DEFAULT,
+    return st.Page(_render(module), title=t(title, lang), icon=icon, url_path=url_path, default=url_path == DEFAULT,
                    visibility="hidden" if url_path in HIDDEN else "visible")
 
 

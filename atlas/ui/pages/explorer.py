@@ -159,7 +159,9 @@ def render() -> None:
                 widgets.apply_filters(widgets.add_to_filters(filters, hit))
             exports.export_panel(sel, lang, key="explorer")
     with tab_charts:
-        if not links.empty:
+        # Like the map, the charts and the table are made when their tab is open: sent with every
+        # page, the national table alone is 2.3 MB (benchmarks/README.md, app timings).
+        if st.session_state.get("explorer_tab") == t(TAB_KEYS["charts"], lang) and not links.empty:
             left, right = st.columns(2)
             left.subheader(t("over_time", lang))
             left.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
@@ -176,11 +178,13 @@ def render() -> None:
         which = st.radio(" ", TABLE_KINDS, horizontal=True, key="table_kind", label_visibility="collapsed",
                          format_func=lambda code: t(f"table_{code}", lang))
         query = st.text_input(t("search_table", lang), key="table_search", max_chars=MAX_QUERY_CHARS)
-        if which == "links":
-            table = _links_table(links, lang)
-        else:
-            table = _projects_table(data.projects(path, version, filters), lang)
-        shown = _search(table, query)
-        st.caption(tn("rows_shown", len(shown), lang, n=widgets.fmt_int(len(shown)), total=widgets.fmt_int(len(table))))
-        # st.dataframe draws cell text as text: names from imported files cannot inject markup.
-        st.dataframe(shown, width="stretch", hide_index=True, height=520, column_config=widgets.sheet_column(lang))
+        if st.session_state.get("explorer_tab") == t(TAB_KEYS["table"], lang):
+            if which == "links":
+                table = _links_table(links, lang)
+            else:
+                table = _projects_table(data.projects(path, version, filters), lang)
+            shown = _search(table, query)
+            st.caption(tn("rows_shown", len(shown), lang, n=widgets.fmt_int(len(shown)),
+                          total=widgets.fmt_int(len(table))))
+            # st.dataframe draws cell text as text: names from imported files cannot inject markup.
+            st.dataframe(shown, width="stretch", hide_index=True, height=520, column_config=widgets.sheet_column(lang))
