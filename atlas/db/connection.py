@@ -56,8 +56,11 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     nullable = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype()}
     with_nulls = {f.name for i, f in enumerate(table.schema) if f.type in nullable and table.column(i).null_count}
-    df = table.to_pandas(types_mapper=nullable.get)
-    for f in table.schema:
+    schema = table.schema
+    # split_blocks + self_destruct: each column is freed once converted (a lower peak at 1M links)
+    df = table.to_pandas(types_mapper=nullable.get, split_blocks=True, self_destruct=True)
+    del table
+    for f in schema:
         if f.type in nullable and f.name not in with_nulls:
             df[f.name] = df[f.name].to_numpy(dtype=nullable[f.type].numpy_dtype)
     return df
