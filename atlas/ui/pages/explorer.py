@@ -11,7 +11,7 @@ from atlas.geo.flows import MAGNITUDES
 from atlas.maps.styles import COLOUR_TITLES, MAGNITUDE_WORDS
 from atlas.models import KIND_BY_CODE
 from atlas.selection import MapOptions
-from atlas.ui import charts, data, exports, nav, widgets
+from atlas.ui import data, exports, nav, widgets
 from atlas.ui.i18n import t, tn
 from atlas.ui.state import (DEST_CHOICES, MAX_QUERY_CHARS, ORIGIN_CHOICES, TABLE_KINDS, TABS, page_params, params_from_view,
                             view_from_params)
@@ -162,6 +162,8 @@ def render() -> None:
         # Like the map, the charts and the table are made when their tab is open: sent with every
         # page, the national table alone is 2.3 MB (benchmarks/README.md, app timings).
         if st.session_state.get("explorer_tab") == t(TAB_KEYS["charts"], lang) and not links.empty:
+            from atlas.ui import charts  # altair: imported when the charts are first shown
+
             left, right = st.columns(2)
             left.subheader(t("over_time", lang))
             left.altair_chart(charts.timeline(data.by_year(path, version, filters), lang), width="stretch")
