@@ -7,13 +7,12 @@ declaration form of actors writes one row of it (atlas.ingest.declare_actor).
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from atlas import models
-from atlas.errors import ImportFileError
 from atlas.ingest.formats.actors import ACTOR_FIELDS
+from atlas.ingest.formats.template import csv_text, write_file
 
 #: (field, required, help) in template order.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -68,24 +67,11 @@ def template_rows(empty: bool = False) -> list[list[str]]:
 
 def write_actor_template(path: str | Path, empty: bool = False) -> Path:
     """Write the actor template as CSV (UTF-8 with BOM, ';') or XLSX (with a Lisez-moi sheet)."""
-    from atlas.ingest.report import check_output_file
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ImportFileError(f"template file must end in .csv or .xlsx, got {path.name[:80]!r}")
-    check_output_file(path, "template")
-    if suffix == ".csv":
-        path.write_text(template_csv(empty), encoding="utf-8-sig")
-        return path
-    path.write_bytes(template_xlsx(empty))
-    return path
+    return write_file(path, lambda: template_csv(empty), lambda p: p.write_bytes(template_xlsx(empty)))
 
 
 def template_csv(empty: bool = False) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(template_rows(empty))
-    return buf.getvalue()
+    return csv_text(template_rows(empty))
 
 
 def template_xlsx(empty: bool = False) -> bytes:

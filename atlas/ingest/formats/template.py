@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from atlas import models
@@ -77,13 +78,24 @@ def template_rows(empty: bool = False) -> list[list[str]]:
 
 def template_csv(empty: bool = False) -> str:
     """The template as CSV text (';', CRLF line ends), as `atlas template -o -` prints it."""
+    return csv_text(template_rows(empty))
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    """Rows as CSV text the way Excel in French reads it (';' between cells, CRLF line ends)."""
     buf = io.StringIO()
-    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(template_rows(empty))
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
 
 
 def write_template(path: str | Path, empty: bool = False) -> Path:
     """Write the template as CSV (UTF-8 with BOM, ';' as Excel in French expects) or XLSX."""
+    return write_file(path, lambda: template_csv(empty), lambda p: _write_xlsx(p, empty))
+
+
+def write_file(path: str | Path, csv_text_of: Callable[[], str], write_xlsx: Callable[[Path], None]) -> Path:
+    """Write a template (this one or the actor directory's) as .csv (UTF-8 with BOM) or .xlsx;
+    refuses any other name and an output it must not overwrite."""
     from atlas.ingest.report import check_output_file
 
     path = Path(path)
@@ -92,13 +104,9 @@ def write_template(path: str | Path, empty: bool = False) -> Path:
         raise ImportFileError(f"template file must end in .csv or .xlsx, got {path.name[:80]!r}")
     check_output_file(path, "template")
     if suffix == ".csv":
-        buf = io.StringIO()
-        csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(template_rows(empty))
-        path.write_text(buf.getvalue(), encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        _write_xlsx(path, empty)
+        path.write_text(csv_text_of(), encoding="utf-8-sig")
     else:
-        raise ImportFileError(f"template file must end in .csv or .xlsx, got {path.name!r}")
+        write_xlsx(path)
     return path
 
 
