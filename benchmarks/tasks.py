@@ -57,6 +57,16 @@ def since_start() -> float:
 
 
 def peak_mb() -> float:
+    """Peak resident memory of this process (MB). VmHWM from /proc, reset when a process is
+    started: ``ru_maxrss`` survives exec on Linux, so a task would report its parent's peak (the
+    run that built the 1M-link database) whenever its own is lower."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
