@@ -68,14 +68,17 @@ class Atlas:
         """Links matching ``filters`` as a plain DataFrame (no geometry)."""
         return queries.links(self.db, self._check(filters))
 
-    def links(self, filters: Filters | None = None, npts: int = 32) -> gpd.GeoDataFrame:
+    def links(self, filters: Filters | None = None, npts: int = 32,
+              max_step_km: float | None = products.LINK_STEP_KM) -> gpd.GeoDataFrame:
         """Links matching ``filters`` with great-circle geometry (EPSG:4326).
 
         One row per French authority × partner authority: fr_id, partner_id, country_iso2,
-        n_projects, themes, sdgs, kinds, funding, first_year, last_year, budget_eur… and a
-        geodesic line (pyproj.Geod, WGS84) split at the antimeridian.
+        n_projects, themes, sdgs, kinds, funding (lists), first_year, last_year, budget_eur…,
+        length_km and a geodesic line (WGS84) split at the antimeridian, with a point at least
+        every ``max_step_km`` km and at most ``npts`` points (``max_step_km=None``: ``npts``
+        points on every line).
         """
-        return products.links_geodataframe(self.db, filters, npts=npts)
+        return products.links_geodataframe(self.db, filters, npts=npts, max_step_km=max_step_km)
 
     def counts(self, filters: Filters | None = None) -> dict[str, int]:
         """Distinct projects, partnerships, French authorities, partners and countries matching ``filters``."""

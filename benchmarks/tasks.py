@@ -175,11 +175,9 @@ def task_links(db: str) -> dict:
 
 
 def task_links_vector(db: str) -> dict:
-    """What ``a.links(Filters())`` costs with atlas.geo.vector_arcs in place of atlas.geo.arcs.
-
-    The same frame (``a.links_frame``) and the same GeoDataFrame construction as
-    atlas.selection.products.links_geodataframe; only the arcs come from the vectorised module.
-    """
+    """What ``a.links(Filters())`` cost before its lines were thinned and its lists kept in Arrow:
+    32 points on every line, list columns as numpy arrays (``a.links_frame``), the frame copied
+    into the GeoDataFrame. The peer of ``task_links`` in the same run."""
     import geopandas as gpd
 
     from atlas.geo.vector_arcs import great_circle_lines

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -50,12 +51,55 @@ def check_database_file(path: Path) -> None:
                             "by `atlas init`, e.g. data/atlas.duckdb")
 
 
+def _shared_lists(column: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+    """A list column as numpy arrays (what ``to_pandas`` gives), one array per distinct list shared
+    by every row that holds it, read-only so that no row can change another's.
+
+    A million links hold a few thousand distinct theme lists: this converts them in about a
+    third of the time and a small part of the memory of one array per row. None when a list
+    holds a null (those columns are converted as usual)."""
+    import pyarrow.compute as pc
+
+    whole = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    col = whole
+    if len(col) == 0 or col.null_count == len(col):
+        return None
+    flat = pc.list_flatten(col)
+    if not pa.types.is_string(flat.type):
+        flat = flat.cast(pa.string())
+        col = type(col).from_arrays(col.offsets, flat, mask=col.is_null())
+    if flat.null_count or (len(flat) and (pc.any(pc.equal(flat, "")).as_py()
+                                          or pc.any(pc.match_substring(flat, "\x1f")).as_py())):
+        return None  # a null, an empty item or the separator would make two lists look alike below
+    # one key per distinct list: its items joined ("eau\x1fsante"; "" is the empty list, a null list null)
+    index = pc.binary_join(col, "\x1f").dictionary_encode(null_encoding="encode").indices.to_numpy(
+        zero_copy_only=False)
+    # a row of each distinct list, in one pass (codes run from 0 to their count - 1)
+    first = np.empty(int(index.max()) + 1, dtype=np.int64)
+    first[index] = np.arange(len(index))
+    distinct = whole.take(pa.array(first)).to_numpy(zero_copy_only=False)
+    for arr in distinct:
+        if isinstance(arr, np.ndarray):
+            arr.flags.writeable = False
+    return distinct[index]
+
+
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as DuckDB's ``.df()`` would give it (integer columns holding nulls become
-    nullable Int32/Int64, other integers stay numpy)."""
+    nullable Int32/Int64, other integers stay numpy; lists are numpy arrays, shared read-only
+    between the rows that hold the same list, see :func:`_shared_lists`)."""
     nullable = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
                 pa.int64(): pd.Int64Dtype()}
     with_nulls = {f.name for i, f in enumerate(table.schema) if f.type in nullable and table.column(i).null_count}
+    original_schema = table.schema
+    lists = {}
+    for i, f in enumerate(table.schema):
+        if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
+            shared = _shared_lists(table.column(i))
+            if shared is not None:
+                lists[f.name] = shared
+    if lists:
+        table = table.drop_columns(list(lists))
     schema = table.schema
     # split_blocks + self_destruct: each column is freed once converted (a lower peak at 1M links)
     df = table.to_pandas(types_mapper=nullable.get, split_blocks=True, self_destruct=True)
@@ -63,6 +107,9 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     for f in schema:
         if f.type in nullable and f.name not in with_nulls:
             df[f.name] = df[f.name].to_numpy(dtype=nullable[f.type].numpy_dtype)
+    for pos, f in enumerate(original_schema):  # the lists back in their places
+        if f.name in lists:
+            df.insert(pos, f.name, pd.Series(lists[f.name], index=df.index, dtype=object))
     return df
 
 

@@ -34,7 +34,13 @@ MAP_FORMATS = (".html", ".png", ".svg", ".pdf")
 CHOROPLETH_LEVELS = {"countries": ("france", "country"), "departements": ("departement", "zone")}
 
 
-def links_geodataframe(db: ReadOnlyDatabase, filters: Filters | None = None, npts: int = 32) -> gpd.GeoDataFrame:
+#: a.links(): each arc gets a point at least every this many km (at most ``npts`` points): about
+#: 13 points per link on the demo instead of 32, the same drawing (benchmarks/README.md).
+LINK_STEP_KM = 250.0
+
+
+def links_geodataframe(db: ReadOnlyDatabase, filters: Filters | None = None, npts: int = 32,
+                       max_step_km: float | None = LINK_STEP_KM) -> gpd.GeoDataFrame:
     """Links matching ``filters`` with great-circle geometry (EPSG:4326, split at the antimeridian)."""
     import geopandas as gpd
 
@@ -45,8 +51,12 @@ def links_geodataframe(db: ReadOnlyDatabase, filters: Filters | None = None, npt
     if df.empty:
         return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
     geoms, dist = great_circle_lines(df["fr_lon"].to_numpy(), df["fr_lat"].to_numpy(),
-                                     df["partner_lon"].to_numpy(), df["partner_lat"].to_numpy(), npts=npts)
-    return gpd.GeoDataFrame(df.assign(length_km=(dist / 1000).round(1)), geometry=geoms, crs=4326)
+                                     df["partner_lon"].to_numpy(), df["partner_lat"].to_numpy(), npts=npts,
+                                     max_step_km=max_step_km)
+    df["length_km"] = (dist / 1000).round(1)
+    # the geometry set on the frame itself: GeoDataFrame(df, geometry=...) would copy every column
+    df["geometry"] = gpd.GeoSeries(geoms, index=df.index, crs=4326)
+    return gpd.GeoDataFrame(df, geometry="geometry", crs=4326, copy=False)
 
 
 def select_view(db: ReadOnlyDatabase, filters: Filters | None, opts: MapOptions) -> Selection:

@@ -106,3 +106,33 @@ def test_bad_input_is_refused():
         vector_arcs.great_circle_lines([0.0, 1.0], [0.0, 1.0], [10.0], [10.0])
     with pytest.raises(ValueError, match="npts must be at least 2, got 1"):
         vector_arcs.arc_points([0.0], [0.0], [10.0], [10.0], npts=1)
+
+
+def test_lines_thinned_by_step_keep_their_ends_and_stay_on_the_geodesic():
+    """max_step_km: as many points as keep each segment under the step (2 to npts), the same ends,
+    the same antimeridian splits and lengths, the points still on the geodesic."""
+    lon1, lat1, lon2, lat2 = (np.concatenate([np.asarray(a, float), np.asarray(b, float)])
+                              for a, b in zip(_random_links(150, seed=11), _columns(PAIRS)))
+    full, d_full = vector_arcs.great_circle_lines(lon1, lat1, lon2, lat2, npts=32)
+    thin, d_thin = vector_arcs.great_circle_lines(lon1, lat1, lon2, lat2, npts=32, max_step_km=250.0)
+    np.testing.assert_array_equal(d_full, d_thin)
+    counts = vector_arcs.point_counts(d_thin, 32, 250.0)
+    assert counts.min() == 2 and counts.max() == 32 and (counts < 32).sum() >= 10
+    ref_lons, ref_lats, _ = arcs.arc_coordinates(lon1, lat1, lon2, lat2, npts=513)
+    for i, (f, t) in enumerate(zip(full, thin)):
+        assert f.geom_type == t.geom_type and len(_parts(f)) == len(_parts(t))
+        assert _parts(t)[0].coords[0] == _parts(f)[0].coords[0]
+        assert _parts(t)[-1].coords[-1] == _parts(f)[-1].coords[-1]
+        pts = np.concatenate([np.asarray(p.coords) for p in _parts(t)])
+        assert len(pts) == counts[i] + (len(_parts(t)) - 1) * 2  # a split adds a point on each side
+        if counts[i] < 32:  # each segment under the step (the geodesic between its ends)
+            _a, _b, seg = GEOD.inv(pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1])
+            assert seg.max() <= 250_000 * 1.001
+        if d_thin[i] > 0 and d_thin[i] < 19_000_000:
+            assert _cross_track_km(pts[:, 0], pts[:, 1], ref_lons[i], ref_lats[i]) < 2.0
+
+
+def test_step_must_be_a_positive_length():
+    for bad in (0, -5.0, float("nan")):
+        with pytest.raises(ValueError, match="max_step_km must be a positive number of km"):
+            vector_arcs.great_circle_lines([0.0], [0.0], [10.0], [10.0], max_step_km=bad)
