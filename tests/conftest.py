@@ -14,9 +14,27 @@ from atlas.ingest.defaults import build_default_atlas
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of the default atlas (real twinnings + labelled invented records), built once for the
-    whole session exactly as `atlas init` builds it (read-only use)."""
-    path = tmp_path_factory.mktemp("db") / "atlas.duckdb"
-    build_default_atlas(path, seed=2016)
+    whole session exactly as `atlas init` builds it (read-only use).
+
+    With pytest-xdist (`make test` runs two workers), the first worker to get here builds it in
+    the run's shared temporary folder while the others wait on a lock: one build per run."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        path = tmp_path_factory.mktemp("db") / "atlas.duckdb"
+        build_default_atlas(path, seed=2016)
+        return path
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent / "shared-db"
+    shared.mkdir(exist_ok=True)
+    path = shared / "atlas.duckdb"
+    with open(shared / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (shared / "built").exists():
+                build_default_atlas(path, seed=2016)
+                (shared / "built").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return path
 
 

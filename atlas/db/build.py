@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from atlas import models
+from atlas.cache import paused_gc
 from atlas.db.connection import SCHEMA_VERSION
 from atlas.db.sqlfiles import sql
 from atlas.errors import DatabaseError
@@ -120,13 +121,22 @@ def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool 
     new database before it is swapped in (the default atlas imports the real twinnings there:
     atlas.ingest.defaults). ``twinnings=False``: the demonstration invents no twinning.
     """
-    from atlas.reference.gazetteer import load_gazetteer
-
     say = progress or (lambda _m: None)
     path = Path(path)
     if path.exists() and not force:
         raise DatabaseError(f"{path} already exists; pass force=True (CLI: --force) to rebuild it")
     t0 = time.perf_counter()
+    # a build makes millions of small acyclic objects (the demo, the matching of the real files)
+    with paused_gc():
+        return _build(path, demo, seed, progress=say, extra_steps=extra_steps, twinnings=twinnings, t0=t0)
+
+
+def _build(path: Path, demo: bool, seed: int, progress: Progress,
+           extra_steps: Callable[[duckdb.DuckDBPyConnection], None] | None, twinnings: bool,
+           t0: float) -> dict[str, float]:
+    from atlas.reference.gazetteer import load_gazetteer
+
+    say = progress
     with atomic_database(path) as con:
         say("schema")
         create_schema(con)

@@ -17,8 +17,13 @@ class PlacePool:
         self.rng = rng
         self.by_country: dict[str, list[tuple]] = {}
         cols = ["geonames_id", "name", "country_iso2", "admin1_code", "population", "lon", "lat"]
-        for cc, grp in gazetteer[cols].groupby("country_iso2", sort=True):
-            self.by_country[str(cc)] = list(grp.itertuples(index=False, name=None))
+        # Column by column, then row tuples: itertuples over 235,000 places reads Arrow-backed
+        # text one value at a time (about 5x slower). Same tuples, in the gazetteer's order within
+        # each country, countries sorted (as groupby gave them).
+        columns = [gazetteer[c].tolist() for c in cols]
+        for row in zip(*columns):
+            self.by_country.setdefault(str(row[2]), []).append(row)
+        self.by_country = dict(sorted(self.by_country.items()))
         self.used: set[int] = set()
         self._cum: dict[str, list[float]] = {}
 

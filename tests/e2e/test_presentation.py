@@ -137,5 +137,7 @@ def test_an_uploaded_story_opens_at_its_first_step_and_survives_a_reload(server,
         assert again.get_by_text("Atelier <b>Sahel</b>").count() >= 1
         wait(again, lambda: map_state(again), "the map of the first step")
         wait_idle(again)
+        # as in the clicker test: keys are heard once the page's presenter is laid out
+        wait(again, lambda: _layout(again), "the first step laid out")
         again.keyboard.press("ArrowRight")
         _heading(again, "Le Mali")

@@ -149,22 +149,23 @@ class GazetteerLookup:
         return self._pools[codes]
 
     def _inside(self, iso2: str, lon: float, lat: float) -> bool:
-        """Is the point in (or within ~20 km of) the country? Polygons from the reference data."""
+        """Is the point in (or within ~20 km of) the country? Polygons from the reference data,
+        each buffered when first asked about (an import asks about a few countries, not 250)."""
         if self._shapes is None:
-            from shapely.prepared import prep
-
             from atlas.reference.loaders import read_shapes
 
             gdf = read_shapes("countries")
-            self._shapes = {r.iso2: (r.geometry, prep(r.geometry.buffer(0.2))) for r in gdf.itertuples()
-                            if r.geometry is not None}
+            self._shapes = {r.iso2: r.geometry for r in gdf.itertuples() if r.geometry is not None}
         shape = self._shapes.get(iso2)
         if shape is None:
             point = self.countries.points.get(iso2)
             return point is not None and haversine_km(lon, lat, point[0], point[1]) <= 300
         from shapely.geometry import Point
+        from shapely.prepared import PreparedGeometry, prep
 
-        return bool(shape[1].contains(Point(lon, lat)))
+        if not isinstance(shape, PreparedGeometry):
+            shape = self._shapes[iso2] = prep(shape.buffer(0.2))
+        return bool(shape.contains(Point(lon, lat)))
 
     def within_hint(self, cands: list[Entity], hint: str, may_be_place: bool = True) -> list[Entity]:
         """The candidates a hint written with the name allows ('Colonna, Lazio', 'Munster, Lower
@@ -215,21 +216,24 @@ class GazetteerLookup:
         return sorted(found)
 
     def _admin1_shape(self, aid: str) -> Any:
-        """The prepared polygon of an admin-1 area (buffered ~5 km), None without shapes."""
+        """The prepared polygon of an admin-1 area (buffered ~5 km when first asked for), None
+        without shapes."""
         if self._admin1_polys is None:
-            from shapely.prepared import prep
-
             from atlas.reference.loaders import reference_path
 
             try:
                 import geopandas as gpd
 
                 gdf = gpd.read_parquet(reference_path("admin1_shapes"))
-                self._admin1_polys = {r.id: prep(r.geometry.buffer(0.05)) for r in gdf.itertuples()
-                                      if r.geometry is not None}
+                self._admin1_polys = {r.id: r.geometry for r in gdf.itertuples() if r.geometry is not None}
             except Exception:  # noqa: BLE001 - the overview shapes are optional reference data
                 self._admin1_polys = {}
-        return self._admin1_polys.get(aid)
+        from shapely.prepared import PreparedGeometry, prep
+
+        shape = self._admin1_polys.get(aid)
+        if shape is not None and not isinstance(shape, PreparedGeometry):
+            shape = self._admin1_polys[aid] = prep(shape.buffer(0.05))
+        return shape
 
     def _cand(self, e: Entity, score: float = 100.0) -> Candidate:
         detail = (f"{e.level}, {self.countries.label(e.country_iso2)}"
