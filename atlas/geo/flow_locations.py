@@ -24,23 +24,31 @@ from atlas.models import DEST_LEVELS, ORIGIN_LEVELS  # noqa: F401,E402 - levels,
 FRANCE_POINT = (2.45, 46.6)
 
 
+#: Reference table, code column and name column behind each kind of location.
+_REF_TABLES = {"epci": ("epci", "siren", "name"), "departement": ("departements", "code", "name"),
+               "region": ("regions", "code", "name"), "country": ("countries_all", "iso2", "name_fr")}
+
+
 @cache
-def _names() -> dict[str, dict[str, tuple[str, float, float]]]:
-    """Name and point of EPCI, départements, régions, countries, zones and admin-1 areas, by code."""
-    deps = loaders.read_table("departements")
-    regs = loaders.read_table("regions")
-    countries = loaders.read_table("countries_all")
-    epci = loaders.read_table("epci")
-    zones = countries.dropna(subset=["lon", "lat"]).groupby("zone").agg(lon=("lon", "median"), lat=("lat", "median"))
-    adm = admin1_table()
-    return {
-        "epci": {r.siren: (r.name, r.lon, r.lat) for r in epci.itertuples()},
-        "departement": {r.code: (r.name, r.lon, r.lat) for r in deps.itertuples()},
-        "region": {r.code: (r.name, r.lon, r.lat) for r in regs.itertuples()},
-        "country": {r.iso2: (r.name_fr, r.lon, r.lat) for r in countries.itertuples()},
-        "zone": {z: (z, r.lon, r.lat) for z, r in zones.iterrows()},
-        "admin1": {r.id: (r.name, r.lon, r.lat) for r in adm.itertuples()},
-    }
+def _ref_frame(kind: str) -> pd.DataFrame:
+    """Name and point (columns name, lon, lat) of the EPCI, départements, régions, countries, zones
+    or admin-1 areas, indexed by code: read column by column when first needed (a national map
+    needs the countries only)."""
+    if kind == "zone":
+        countries = loaders.read_table("countries_all").dropna(subset=["lon", "lat"])
+        zones = countries.groupby("zone").agg(lon=("lon", "median"), lat=("lat", "median"))
+        df = pd.DataFrame({"name": zones.index.to_numpy(dtype=object), "lon": zones["lon"].to_numpy(float),
+                           "lat": zones["lat"].to_numpy(float)}, index=pd.Index(zones.index, dtype=object))
+    else:
+        if kind == "admin1":
+            table, code, name = admin1_table(), "id", "name"
+        else:
+            source, code, name = _REF_TABLES[kind]
+            table = loaders.read_table(source)
+        df = pd.DataFrame({"name": table[name].to_numpy(dtype=object), "lon": table["lon"].to_numpy(dtype=float),
+                           "lat": table["lat"].to_numpy(dtype=float)},
+                          index=pd.Index(table[code].to_numpy(dtype=object), dtype=object))
+    return df[~df.index.duplicated(keep="last")]
 
 
 @dataclass
@@ -53,13 +61,6 @@ class Ends:
 
     fr: pd.DataFrame
     partner: pd.DataFrame
-
-
-@cache
-def _ref_frames() -> dict[str, pd.DataFrame]:
-    """_names() as frames indexed by code (vectorised look-ups)."""
-    return {kind: pd.DataFrame.from_dict(d, orient="index", columns=["name", "lon", "lat"])
-            for kind, d in _names().items()}
 
 
 def _locations(keys: np.ndarray, kinds: np.ndarray, codes: np.ndarray, own: pd.DataFrame
@@ -80,10 +81,9 @@ def _locations(keys: np.ndarray, kinds: np.ndarray, codes: np.ndarray, own: pd.D
         lat[own_rows] = own["lat"].to_numpy(dtype=float)[first_row[own_rows]]
     fr_rows = kind == "france"
     name[fr_rows], lon[fr_rows], lat[fr_rows] = "France", FRANCE_POINT[0], FRANCE_POINT[1]
-    frames = _ref_frames()
     for k in set(kind[~own_rows & ~fr_rows]):
         rows = np.flatnonzero(kind == k)
-        ref = frames[k]
+        ref = _ref_frame(k)
         pos = ref.index.get_indexer(pd.Index(code[rows], dtype=object))
         found = pos >= 0
         name[rows[found]] = ref["name"].to_numpy(dtype=object)[pos[found]]
