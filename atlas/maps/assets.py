@@ -25,6 +25,7 @@ from typing import Any
 import folium
 from branca.element import Figure
 
+from atlas.maps.base_layers import INLINE_FLAG
 from atlas.maps.layers import RawText
 
 #: Where the app's server (atlas.ui.server) serves Leaflet's files, straight from xstatic-leaflet.
@@ -78,7 +79,8 @@ def _inline_js() -> str:
 
 @contextmanager
 def inlined_leaflet(m: folium.Map) -> Iterator[Figure]:
-    """While open, rendering ``m`` gives one self-contained file: Leaflet's JS and CSS inline, no CDN.
+    """While open, rendering ``m`` gives one self-contained file: Leaflet's JS and CSS inline, no CDN,
+    and the base layers inline (atlas.maps.base_layers).
 
     Every asset folium would add (Leaflet, jQuery, Bootstrap, icon fonts) is dropped for the
     duration, also the links an earlier rendering left in the page header; afterwards the map and
@@ -98,9 +100,11 @@ def inlined_leaflet(m: folium.Map) -> Iterator[Figure]:
     at = list(header._children).index("meta_http") + 1 if "meta_http" in header._children else 0
     header.add_child(RawText(f"<style>{_inline_css()}</style>"), name=CSS_NAME, index=at)
     header.add_child(RawText(f"<script>{_inline_js()}</script>"), name=JS_NAME, index=at + 1)
+    setattr(figure, INLINE_FLAG, True)  # the base layers too (atlas.maps.base_layers)
     try:
         yield figure
     finally:
+        setattr(figure, INLINE_FLAG, False)
         for key in ("default_js", "default_css"):
             if key in own:
                 setattr(m, key, own[key])

@@ -18,10 +18,11 @@ from atlas.geo import flows as fl
 from atlas.geo.arcs import arc_coordinates
 from atlas.maps import styles
 from atlas.maps.assets import OfflineMap
+from atlas.maps.base_layers import BaseLayers
 from atlas.geo.flow_groups import GROUP_PREFIX
 from atlas.maps.flow_labels import choose_labels, group_names, initial_zoom, legend_box, names_line
 from atlas.maps.layers import (LABEL_CSS, FlowFocus, Legend, MetricScale, PlaceLabels, RawText, StyledGeoJson,
-                               choropleth_geojson, escape, styled_base, tip)
+                               choropleth_geojson, escape, tip)
 from atlas.maps.styles import (CHOROPLETH_COLOURS, OTHER_COLOUR, ZONE_COLOURS,  # noqa: F401 - re-exported
                                choropleth_classes)
 from atlas.maps.words import LEVEL_WORDS, demo_mark, level_word, per_area, word  # noqa: F401 - LEVEL_WORDS re-exported
@@ -151,22 +152,21 @@ def total_features(totals: pd.DataFrame, magnitude: str, lang: str, r_max: float
 def base_map(height: str = "100%", tiles: bool = False, departements: bool = True, regions: bool = True) -> folium.Map:
     """An offline map with the countries, régions and départements base layers.
 
-    Leaflet comes from the app's server inside the app, inline in saved files and notebooks.
+    Leaflet and the base layers come from the app's server inside the app, inline in saved files
+    and notebooks (atlas.maps.assets, atlas.maps.base_layers).
     """
     m = OfflineMap(location=[30, 10], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
                    world_copy_jump=False, height=height)
     MetricScale().add_to(m)
     if tiles:  # needs a network: off by default (setting ATLAS_TILES)
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", opacity=0.6).add_to(m)
-    StyledGeoJson(styled_base("countries", 0.08, {"color": styles.LAND_EDGE, "weight": 0.6,
-                                                  "fillColor": styles.LAND, "fillOpacity": 0.0 if tiles else 1.0}),
-                  "countries").add_to(m)
+    layers = [("countries", {"color": styles.LAND_EDGE, "weight": 0.6, "fillColor": styles.LAND,
+                             "fillOpacity": 0.0 if tiles else 1.0}, True)]
     if departements:
-        StyledGeoJson(styled_base("departements", 0.01, {"color": "#c4c9d1", "weight": 0.4, "fill": False}),
-                      "departements", interactive=False).add_to(m)
+        layers.append(("departements", {"color": "#c4c9d1", "weight": 0.4, "fill": False}, False))
     if regions:
-        StyledGeoJson(styled_base("regions", 0.01, {"color": "#9aa1ab", "weight": 0.9, "fill": False}),
-                      "regions", interactive=False).add_to(m)
+        layers.append(("regions", {"color": "#9aa1ab", "weight": 0.9, "fill": False}, False))
+    BaseLayers(layers).add_to(m)  # inline in saved files, fetched (and cached) inside the app
     return m
 
 

@@ -201,12 +201,6 @@ def choropleth_geojson(name: str, tolerance: float, styles: dict[str, dict[str, 
     return '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
 
 
-def styled_base(name: str, tolerance: float, style: dict[str, Any]) -> str:
-    """base_geojson with one style injected into every feature (cheap string edit, cached base)."""
-    style_json = json.dumps(style, separators=(",", ":"))
-    return base_geojson(name, tolerance).replace('"properties":{', '"properties":{"style":' + style_json + ",")
-
-
 class Legend(SafeMacroElement):
     """A fixed legend box; ``html_body`` must already be escaped."""
 

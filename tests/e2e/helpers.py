@@ -18,16 +18,19 @@ TIMEOUT_S = 60
 #: What the map iframe shows: Leaflet present, the map, its GeoJSON layers and what they drew.
 MAP_STATE_JS = """() => {
     if (!window.L || !window.L.Map) return null;
-    let map = null; const geojson = [];
+    let map = null; const geojson = []; let base = null;
     for (const k of Object.keys(window)) {
         let v; try { v = window[k]; } catch (e) { continue; }
         if (v instanceof L.Map) map = v;
         else if (v instanceof L.GeoJSON) geojson.push(v.getLayers().length);
+        // atlas.maps.base_layers: the base layers (countries, départements, régions), filled
+        // inline or once fetched from the app's server
+        else if (k.startsWith("base_layers") && Array.isArray(v)) base = v.map(l => l.getLayers().length);
     }
     if (!map) return null;
     let layers = 0; map.eachLayer(() => layers++);
     const pane = document.querySelector('.leaflet-overlay-pane');
-    return {layers: layers, geojson: geojson,
+    return {layers: layers, geojson: geojson, base: base,
             drawn: pane ? pane.querySelectorAll('canvas, path').length : 0,
             bounds: map.getBounds().toBBoxString()};
 }"""

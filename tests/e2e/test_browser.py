@@ -21,6 +21,16 @@ def test_explorer_map_and_theme_filter(server, page, atlas_handle):
     before_map = wait(page, lambda: map_state(page), "the Leaflet map with its flows")
     assert before_map["layers"] > 3  # base layers, flows and location totals
     assert sum(before_map["geojson"]) > 100
+    # the base layers, fetched from the app's server (not sent with the map): every shape drawn
+    from atlas.maps.layers import simplified_shapes
+
+    expected_base = [len(simplified_shapes(n, t)) for n, t in (("countries", 0.08), ("departements", 0.01),
+                                                               ("regions", 0.01))]
+    wait(page, lambda: (s := map_state(page)) and s["base"] == expected_base, f"the base layers {expected_base}")
+    fetched = page.evaluate("""() => [...document.querySelectorAll('iframe')].flatMap(f => {
+        try { return f.contentWindow.performance.getEntriesByType('resource').map(e => e.name); }
+        catch (e) { return []; } }).filter(n => n.includes('/vendor/atlas-layers/'))""")
+    assert len(fetched) == 3, fetched
 
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Thèmes")
     box.locator("input").click()
