@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from atlas.ui.server import ENTRY, routes
+from atlas.ui.server import ENTRY, lifespan, routes
 
-# Streamlit finds an ASGI app by this assignment: the page script plus the Leaflet files it serves.
-app = st.App(str(ENTRY), routes=routes())
+# Streamlit finds an ASGI app by this assignment: the page script plus the files it serves (Leaflet,
+# base layers), warmed up when it starts.
+app = st.App(str(ENTRY), routes=routes(), lifespan=lifespan)
