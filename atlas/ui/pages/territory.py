@@ -54,12 +54,23 @@ def _search_box(lang: str, path: str, version: int) -> str | None:
     opened = data.authority(path, version, current) if current else None
     if not current:  # someone is about to type: the names are folded before the first keystroke
         queries.prepare_search(data.handle(path).db)
+    return _search_fragment(suggest, lang, current, str(opened["name"]) if opened else "")
+
+
+@st.fragment
+def _search_fragment(suggest, lang: str, current: str | None, shown: str) -> str | None:  # noqa: ANN001
+    """The search box in a fragment: each keystroke reruns the box alone, not the profile under
+    it; a pick reruns the page, which opens the profile."""
     chosen = st_searchbox(suggest, placeholder=t("search_placeholder", lang), label=t("search_authority", lang),
-                          key="territory_search", debounce=200, clear_on_submit=False,
-                          default_searchterm=str(opened["name"]) if opened else "", style_overrides=_SEARCH_STYLE)
+                          key="territory_search", debounce=200, clear_on_submit=False, rerun_scope="fragment",
+                          default_searchterm=shown, style_overrides=_SEARCH_STYLE)
     message = no_result_message(st.session_state.get("territory_search"), lang)
     if message:
         st.warning(message, icon=":material/search_off:")
+    if chosen != st.session_state.get("territory_pick"):  # a pick (made in a rerun of the box alone)
+        st.session_state["territory_pick"] = chosen
+        if chosen and chosen != current:
+            st.rerun(scope="app")
     return chosen or current
 
 
