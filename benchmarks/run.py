@@ -143,10 +143,12 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
                          f"{r[key]['peak_mb']:.0f} MB{' (sample)' if note else ''} | {b / o['build_s']:.0f}× | "
                          f"{size / o['html_mb']:.0f}× |")
     lines += ["", "### `a.links(Filters())` and the first `flows()`, each in a new process", "",
-              "`a.links` draws each line with a point at least every 250 km (at most 32) and keeps its list "
-              "columns in Arrow. Its peer, measured in the same run: the former way, 32 points on every line "
-              "(atlas.geo.vector_arcs), list columns as numpy arrays, the frame copied into the GeoDataFrame.", "",
-              "| database | links | `a.links(Filters())` | its peak memory | former way: 32 points, numpy lists (of which arcs) "
+              "`a.links` draws each line with a point at least every 250 km (at most 32), converts each distinct "
+              "list of its list columns once (rows share read-only arrays) and does not copy the frame. Its peer, "
+              "measured in the same run: the former drawing, 32 points on every line (atlas.geo.vector_arcs), and "
+              "the frame copied into the GeoDataFrame (its lists shared as in `a.links`; before this session, one "
+              "array per row: 6.9 s and 2,644 MB at 1M links).", "",
+              "| database | links | `a.links(Filters())` | its peak memory | 32 points, frame copied (of which arcs) "
               "| its peak memory | `atlas.open()` | first `flows()` | second `flows()` |",
               "|---|---|---|---|---|---|---|---|---|"]
     for label, r in _by_size(results, extra):

@@ -175,9 +175,9 @@ def task_links(db: str) -> dict:
 
 
 def task_links_vector(db: str) -> dict:
-    """What ``a.links(Filters())`` cost before its lines were thinned and its lists kept in Arrow:
-    32 points on every line, list columns as numpy arrays (``a.links_frame``), the frame copied
-    into the GeoDataFrame. The peer of ``task_links`` in the same run."""
+    """``a.links(Filters())`` with its lines drawn as before: 32 points on every line, and the frame
+    (``a.links_frame``, whose list columns are now shared arrays too) copied into the
+    GeoDataFrame. The peer of ``task_links`` in the same run."""
     import geopandas as gpd
 
     from atlas.geo.vector_arcs import great_circle_lines
