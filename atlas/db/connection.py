@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +119,33 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+#: Every open handle of this process (weakly: a handle dropped is forgotten).
+_HANDLES: weakref.WeakSet[ReadOnlyDatabase] = weakref.WeakSet()
+
+
+def release_stale(path: str | os.PathLike[str], keep: object = None) -> None:
+    """Close the connections of this process's handles on ``path`` that still read a file since
+    replaced (an import, an undo: os.replace). DuckDB keeps one database instance per path and
+    process: while a connection to the old file is open, every new ``duckdb.connect(path)`` gets
+    the old file. The handles reopen on their next query. A handle busy in another thread is
+    left alone (it reopens itself when its query is done)."""
+    try:
+        resolved = Path(path).expanduser().resolve()
+        sig = _signature(resolved)
+    except OSError:
+        return
+    for handle in list(_HANDLES):
+        if handle is keep or handle.path != resolved or handle._sig == sig or handle._con is None:
+            continue
+        if handle._lock.acquire(blocking=False):
+            try:
+                if handle._con is not None and handle._sig != sig:
+                    handle._con.close()
+                    handle._con = None
+            finally:
+                handle._lock.release()
+
+
 class ReadOnlyDatabase:
     """A read-only DuckDB connection on one file, reopened when the file is replaced."""
 
@@ -138,10 +166,13 @@ class ReadOnlyDatabase:
         self._sig: tuple[int, int, int] | None = None
         self._memo: dict[Hashable, Any] = {}
         self._connect()
+        _HANDLES.add(self)
 
     def _connect(self) -> None:
         if self._con is not None:
             self._con.close()
+            self._con = None
+        release_stale(self.path, keep=self)  # or DuckDB would hand back another handle's old file
         try:
             con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:
@@ -172,7 +203,7 @@ class ReadOnlyDatabase:
             sig = _signature(self.path)
         except FileNotFoundError:
             sig = self._sig  # mid-swap or removed: keep reading what we have
-        if sig != self._sig:
+        if self._con is None or sig != self._sig:
             self._connect()
         assert self._con is not None
         return self._con

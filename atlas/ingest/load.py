@@ -26,7 +26,7 @@ from typing import Iterator
 
 import duckdb
 
-from atlas.db.connection import SCHEMA_VERSION, check_database_file
+from atlas.db.connection import SCHEMA_VERSION, check_database_file, release_stale
 from atlas.db.sqlfiles import sql
 from atlas.errors import DatabaseError, DatabaseNotFoundError, show_path
 
@@ -192,6 +192,7 @@ def atomic_write(db: str | Path, timeout: float = LOCK_TIMEOUT, check: bool = Tr
 def read_only(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for dry runs and listings (never blocks writers or readers)."""
     db = database_path(db)
+    release_stale(db)  # a handle of this process on a replaced file would hand back the old one
     try:
         con = duckdb.connect(str(db), read_only=True)
         con.execute("SET enable_progress_bar = false")
