@@ -37,7 +37,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -124,22 +123,11 @@ class Server:
 
 
 def new_page(browser, blocked: list[str]):
-    """A page that may only reach the local server (as the e2e ``page`` fixture): the other
-    requests are aborted and recorded in ``blocked``."""
-    from tests.e2e.helpers import LOCAL_HOSTS
+    """A page that may only reach the local server, as the e2e ``page`` fixture's
+    (tests.e2e.helpers.local_only_page): the other requests are aborted and recorded in ``blocked``."""
+    from tests.e2e.helpers import local_only_page
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-
-    def guard(route):
-        url = route.request.url
-        if urlparse(url).scheme in ("data", "blob") or urlparse(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context.new_page()
+    return local_only_page(browser, blocked)
 
 
 def until(page, predicate, what: str, timeout: float | None = None):

@@ -13,12 +13,11 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import chromium_path
-from tests.e2e.helpers import ARTIFACTS, CHROMIUM_ARGS, LOCAL_HOSTS, ROOT, TIMEOUT_S
+from tests.e2e.helpers import ARTIFACTS, CHROMIUM_ARGS, ROOT, TIMEOUT_S, local_only_page
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -87,19 +86,9 @@ def browser():
 @pytest.fixture()
 def page(browser, request):
     """A page whose requests may only reach the local server; the others are aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     blocked: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if urlparse(url).scheme in ("data", "blob") or urlparse(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
+    pg = local_only_page(browser, blocked)
+    context = pg.context
     pg.blocked = blocked  # type: ignore[attr-defined]
     yield pg
     ARTIFACTS.mkdir(exist_ok=True)

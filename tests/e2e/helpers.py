@@ -47,6 +47,26 @@ def as_int(text: str) -> int:
     return int(digits)
 
 
+def local_only_page(browser, blocked: list[str]):
+    """A new page (its own context, 1400×1000, French) whose requests may only reach the local
+    server: the others are aborted and recorded in ``blocked``. The e2e ``page`` fixture and the
+    app benchmark (benchmarks/app_timings.py) both use it."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+
+    def guard(route):
+        url = route.request.url
+        if urlparse(url).scheme in ("data", "blob") or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context.new_page()
+
+
 def map_state(page) -> dict | None:
     """The state of the st_folium map, re-finding its frame each time (it is replaced on change)."""
     for frame in page.frames:

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.db import observatory as O
+from tests.ui.apptest_helpers import metric_value as _metric
 
 TIMEOUT = 90
 SCRIPT = """
@@ -15,13 +16,6 @@ from atlas.ui.pages import observatory
 st.session_state.setdefault("lang", "fr")
 observatory.render()
 """
-
-
-def _metric(at: AppTest, label: str) -> int:
-    for m in at.metric:
-        if m.label == label:
-            return int("".join(ch for ch in m.value if ch.isdigit()))
-    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
 
 
 def test_region_from_url_shows_the_sql_figures(db_env, atlas_handle):

@@ -11,6 +11,7 @@ import sys
 from streamlit.testing.v1 import AppTest
 
 from atlas.models import Filters
+from tests.ui.apptest_helpers import metric_value as _metric
 
 TIMEOUT = 120
 EXPLORER = """
@@ -19,13 +20,6 @@ from atlas.ui.pages import explorer
 st.session_state.setdefault("lang", "fr")
 explorer.render()
 """
-
-
-def _metric(at: AppTest, label: str) -> int:
-    for m in at.metric:
-        if m.label == label:
-            return int("".join(ch for ch in m.value if ch.isdigit()))
-    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
 
 
 def _charts(at: AppTest) -> list:

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from atlas.models import THEMES, Filters
+from tests.ui.apptest_helpers import metric_value as _metric
 
 TIMEOUT = 90
 
@@ -18,13 +19,6 @@ from atlas.ui.pages import {name}
 st.session_state.setdefault("lang", "fr")
 {name}.render()
 """
-
-
-def _metric(at: AppTest, label: str) -> int:
-    for m in at.metric:
-        if m.label == label:
-            return int("".join(ch for ch in m.value if ch.isdigit()))
-    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
 
 
 def test_territory_profile_from_url(db_env, atlas_handle):
