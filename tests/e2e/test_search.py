@@ -5,6 +5,7 @@ hint (never the component's "No options"), and a profile opened from a URL shows
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from atlas.db.queries import search_authorities
 from atlas.reference.regions_2016 import OLD_REGIONS
@@ -83,6 +84,10 @@ def test_nothing_found_says_aucun_resultat_with_a_hint(server, page):
     box.press("Control+a")
     box.type("montelimar", delay=25)
     wait(page, lambda: any(o.startswith("Montélimar (26)") for o in _options(page)), "Montélimar suggested")
+    # The suggestions reach the box during the box's rerun; the message goes when that rerun ends
+    # (Streamlit then drops what the run did not draw again): it must go, within the timeout.
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="Aucun résultat")).to_have_count(
+        0, timeout=TIMEOUT_S * 1000)
     wait_idle(page)
     assert page.locator('[data-testid="stAlert"]').filter(has_text="Aucun résultat").count() == 0
     assert_offline(page)
