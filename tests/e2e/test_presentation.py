@@ -123,9 +123,15 @@ def test_an_uploaded_story_opens_at_its_first_step_and_survives_a_reload(server,
     with _page(browser, 1280, 720) as page:
         page.goto(f"{server}/presentation?story=tour-de-france&step=3", wait_until="domcontentloaded")
         _heading(page, "L'Afrique de l'Ouest")
+        # the page may redraw its map once at the measured height, which replaces the uploader
+        # below it: open the settings and upload once the step is laid out and the page idle
+        wait(page, lambda: _layout(page), "the step laid out")
         wait_idle(page)
         page.get_by_text("Récit et réglages").click()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        dropzone.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
+        wait_idle(page)
+        dropzone.set_input_files(str(path))
         _heading(page, "Le *Sénégal*")  # selected at once, first step, shown as text
         wait(page, lambda: "story=session" in page.url and "step=1" in page.url, "the story in the URL")
         wait(page, lambda: (c := page.locator('[data-testid="stCaptionContainer"]').filter(has_text="flux tracés"))
