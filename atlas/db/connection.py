@@ -252,13 +252,16 @@ class ReadOnlyDatabase:
         """Like :meth:`df`, through Arrow: 3-5x faster on wide results with list columns (a
         million links). Same dtypes as ``df``: lists as numpy arrays, integers with nulls as
         pandas' nullable integers."""
+        return arrow_to_pandas(self.arrow_table(query, params))
+
+    def arrow_table(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pa.Table:
+        """The result as an Arrow table (:func:`arrow_to_pandas` makes it the frame of ``arrow_df``)."""
         with self._lock:
             con = self._fresh().cursor()
             try:
-                table = con.sql(query, params=params or None).to_arrow_table()
+                return con.sql(query, params=params or None).to_arrow_table()
             finally:
                 con.close()
-        return arrow_to_pandas(table)
 
     def rows(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> list[tuple]:
         with self._lock:

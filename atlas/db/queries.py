@@ -7,9 +7,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from atlas.db import search_terms
-from atlas.db.connection import ReadOnlyDatabase
+from atlas.db.connection import ReadOnlyDatabase, arrow_to_pandas
 from atlas.db.sqlfiles import sql
 from atlas.db.where import where_clause
 from atlas.errors import QueryError
@@ -28,15 +29,20 @@ def links(db: ReadOnlyDatabase, filters: Filters) -> pd.DataFrame:
     When only link-level filters apply (geography, level, authority) the links are read from the
     stored ``link_summary``; otherwise link_facts are filtered and aggregated (links_filtered.sql).
     Both give the same frame (tests/db/test_link_summary.py)."""
+    return arrow_to_pandas(links_table(db, filters))
+
+
+def links_table(db: ReadOnlyDatabase, filters: Filters) -> pa.Table:
+    """:func:`links` as an Arrow table (its columns can be used before the frame is made)."""
     from atlas.db.flow_queries import link_level
 
     if link_level(filters):
         where, params = where_clause(filters)
         try:
-            return db.arrow_df(f"SELECT * FROM link_summary {where}", params)
+            return db.arrow_table(f"SELECT * FROM link_summary {where}", params)
         except duckdb.CatalogException:  # a database built before link_summary: aggregate below
             pass
-    return db.arrow_df(*_filtered("links_filtered", filters))
+    return db.arrow_table(*_filtered("links_filtered", filters))
 
 
 def filtered_counts(db: ReadOnlyDatabase, filters: Filters) -> dict[str, int]:

@@ -101,6 +101,23 @@ def test_chunks_do_not_change_the_result():
     assert all(a.equals_exact(b, 0.0) for a, b in zip(whole, chunked))
 
 
+def test_threads_do_not_change_the_result():
+    """Links shared among threads: the same lines, in the same order, and the same lengths (with
+    the antimeridian cases in every share)."""
+    cols = [np.concatenate([np.asarray(a, float)] * 3 + [np.asarray(b, float)])
+            for a, b in zip(_columns(PAIRS), _random_links(300, seed=5))]
+    for step in (None, 250.0):
+        one, d1 = vector_arcs.great_circle_lines(*cols, max_step_km=step, workers=1)
+        for workers in (2, 3, 7):
+            many, d2 = vector_arcs.great_circle_lines(*cols, max_step_km=step, workers=workers)
+            np.testing.assert_array_equal(d1, d2)
+            assert len(many) == len(one) and all(a.equals_exact(b, 0.0) for a, b in zip(one, many))
+    # the default shares big inputs among the cores, and errors still come out of the threads
+    assert vector_arcs.PARALLEL_MIN <= 100_000
+    with pytest.raises(ValueError, match="max_step_km must be a positive number of km"):
+        vector_arcs.great_circle_lines(*cols, max_step_km=-1.0, workers=2)
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="the four coordinate arrays must have the same length"):
         vector_arcs.great_circle_lines([0.0, 1.0], [0.0, 1.0], [10.0], [10.0])
