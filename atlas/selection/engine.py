@@ -130,7 +130,7 @@ def readable_plan(db: ReadOnlyDatabase, levels: tuple[str, str], fk: np.ndarray,
     for side in sides:
         level = d_level if side == "d" else o_level
         # Grouping a side leaves at least one flow per place of the other side.
-        if np.unique(fo if side == "d" else fd).size > budget:
+        if _distinct(fo if side == "d" else fd).size > budget:
             continue
         for coarse in fg.coarser_levels(side, level):
             to = coarse_map(db, side, level, coarse, upk if side == "d" else ufk)

@@ -54,6 +54,28 @@ def test_cut_keeps_corridors_within_their_cap():
                   max_corridor=1) == (0, 1, 0.0)
 
 
+def test_the_quick_refusal_of_cut_gives_the_answer_of_the_full_search():
+    """cut() refuses from the biggest flows alone when they cannot hold min_kept; on skewed and
+    flat flows, around the threshold and with corridors, it answers as the search over every flow."""
+    rng = np.random.default_rng(11)
+    quick = 0
+    for trial in range(400):
+        n = int(rng.integers(5, 400))
+        skew = rng.choice([0.3, 1.0, 3.0])
+        values = np.floor(rng.pareto(skew, n) * 3 + 1)
+        keys = rng.integers(0, int(rng.integers(1, 40)), n).astype(np.int64)
+        budget = int(rng.integers(1, n + 5))
+        corridor = rng.integers(0, 6, n) if trial % 2 else None
+        group_corridor = rng.integers(0, 6, n) if trial % 2 else None
+        cap = int(rng.integers(3, 60)) if trial % 2 else None
+        top = np.sort(values)[::-1][:budget].sum() / values.sum()
+        for min_kept in (0.0, 0.5, 0.9, float(top), float(np.nextafter(top, 2)), 1.0):
+            args = (values, keys, budget, corridor, group_corridor, cap, min_kept)
+            assert fg.cut(*args) == fg._cut_sorting(*args), (trial, min_kept)
+            quick += min_kept > top and n > budget
+    assert quick > 300  # the quick refusal was exercised
+
+
 def test_plan_picks_the_option_keeping_most_links_and_refuses_a_poor_one():
     values = np.array([10, 1, 1, 1, 1], dtype=float)
     options = {("d", "country"): (np.array([0, 1, 1, 1, 1]), None), ("d", "zone"): (np.array([0, 1, 2, 3, 4]), None)}
