@@ -67,7 +67,8 @@ def key_locations(db: ReadOnlyDatabase, side: str, level: str) -> tuple[np.ndarr
         of_key, locs = fl.dest_locations(ends.partner, level)
         if level == "authority":  # partners named in French where the gazetteer can
             names = french_names(db)
-            locs = locs.assign(name=[names.get(i, n) for i, n in zip(locs["id"], locs["name"])])
+            locs = locs.assign(name=[names.get(i, n) for i, n in zip(locs["id"].to_numpy(dtype=object),
+                                                                     locs["name"].to_numpy(dtype=object))])
         return of_key, locs
 
     return db.memo(("locations", side, level), make)
