@@ -51,6 +51,10 @@ def _ref_frame(kind: str) -> pd.DataFrame:
     return df[~df.index.duplicated(keep="last")]
 
 
+#: (location key, kind of location, reference code) of each authority: see origin_keys, dest_keys.
+LocationKeys = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass
 class Ends:
     """The distinct French authorities and partners of a set of links.
@@ -63,10 +67,28 @@ class Ends:
     partner: pd.DataFrame
 
 
+def location_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Location code of each row (dense, in order of first appearance) and the number of
+    locations: what :func:`origin_locations` and :func:`dest_locations` give, without the names
+    and points (choosing levels needs only these)."""
+    code_of_row, uniq = _factorise(keys)
+    return code_of_row.astype(np.int64), len(uniq)
+
+
+def _factorise(keys: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    return pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+
+
+def locations(keys: LocationKeys, own: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """The locations of ``keys`` (from :func:`origin_keys` or :func:`dest_keys` of ``own``): each
+    row's location code (as :func:`location_codes` gives it) and the locations (id, name, lon, lat)."""
+    return _locations(*keys, own)
+
+
 def _locations(keys: np.ndarray, kinds: np.ndarray, codes: np.ndarray, own: pd.DataFrame
                ) -> tuple[np.ndarray, pd.DataFrame]:
     """Factorise location keys; name and point from the reference tables (or the row itself)."""
-    code_of_row, uniq = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+    code_of_row, uniq = _factorise(keys)
     first_row = np.full(len(uniq), -1, dtype=np.int64)
     first_row[code_of_row[::-1]] = np.arange(len(code_of_row))[::-1]
     kind = np.asarray(kinds, dtype=object)[first_row]
@@ -93,14 +115,14 @@ def _locations(keys: np.ndarray, kinds: np.ndarray, codes: np.ndarray, own: pd.D
     return code_of_row.astype(np.int64), locs
 
 
-def origin_locations(fr: pd.DataFrame, level: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """Location code of each French authority at ``level``, and the locations (id, name, lon, lat)."""
+def origin_keys(fr: pd.DataFrame, level: str) -> LocationKeys:
+    """(location key, kind, code) of each French authority at ``level`` (see origin_locations)."""
     n = len(fr)
     ids = fr["id"].to_numpy(dtype=object)
     if level == "authority":
-        return _locations(ids, np.full(n, "self", dtype=object), ids, fr)
+        return ids, np.full(n, "self", dtype=object), ids
     if level == "france":
-        return _locations(np.full(n, "FR", dtype=object), np.full(n, "france", dtype=object), ids, fr)
+        return np.full(n, "FR", dtype=object), np.full(n, "france", dtype=object), ids
     dep = fr["departement"].to_numpy(dtype=object)
     reg = fr["region"].to_numpy(dtype=object)
     if level == "epci":
@@ -108,42 +130,52 @@ def origin_locations(fr: pd.DataFrame, level: str) -> tuple[np.ndarray, pd.DataF
         epci = fr["epci"].to_numpy(dtype=object)
         has = pd.notna(epci)
         keys = np.where(has, "epci:" + pd.Series(epci, dtype=object).fillna("").astype(str).to_numpy(), ids)
-        return _locations(keys, np.where(has, "epci", "self"), np.where(has, epci, ids), fr)
+        return keys, np.where(has, "epci", "self"), np.where(has, epci, ids)
     if level == "departement":
         # Régions have no département: they stay at their own point.
         has = pd.notna(dep)
         codes = np.where(has, dep, reg)
         kinds = np.where(has, "departement", "region")
         keys = np.array([f"{k}:{c}" for k, c in zip(kinds, codes)], dtype=object)
-        return _locations(keys, kinds, codes, fr)
+        return keys, kinds, codes
     if level == "region":
         keys = np.array([f"region:{c}" for c in reg], dtype=object)
-        return _locations(keys, np.full(n, "region", dtype=object), reg, fr)
+        return keys, np.full(n, "region", dtype=object), reg
     raise ValueError(f"origin level must be one of {ORIGIN_LEVELS}, got {level!r}")
 
 
-def dest_locations(partner: pd.DataFrame, level: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """Location code of each partner at ``level``, and the locations (id, name, lon, lat)."""
+def origin_locations(fr: pd.DataFrame, level: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """Location code of each French authority at ``level``, and the locations (id, name, lon, lat)."""
+    return _locations(*origin_keys(fr, level), fr)
+
+
+def dest_keys(partner: pd.DataFrame, level: str) -> LocationKeys:
+    """(location key, kind, code) of each partner at ``level`` (see dest_locations)."""
     n = len(partner)
     ids = partner["id"].to_numpy(dtype=object)
     country = partner["country_iso2"].to_numpy(dtype=object)
     if level == "authority":
-        return _locations(ids, np.full(n, "self", dtype=object), ids, partner)
+        return ids, np.full(n, "self", dtype=object), ids
     if level == "country":
         keys = np.array([f"country:{c}" for c in country], dtype=object)
-        return _locations(keys, np.full(n, "country", dtype=object), country, partner)
+        return keys, np.full(n, "country", dtype=object), country
     if level == "zone":
         zone = partner["zone"].to_numpy(dtype=object)
         keys = np.array([f"zone:{z}" for z in zone], dtype=object)
-        return _locations(keys, np.full(n, "zone", dtype=object), zone, partner)
+        return keys, np.full(n, "zone", dtype=object), zone
     if level == "admin1":
         adm = assign_admin1(partner["level"].to_numpy(dtype=object), partner["admin1"].to_numpy(dtype=object),
                             country, partner["lon"].to_numpy(dtype=float), partner["lat"].to_numpy(dtype=float))
         # A country without admin-1 areas (small islands) is its own area.
         has = pd.notna(adm)
         keys = np.array([f"admin1:{a}" if h else f"country:{c}" for a, c, h in zip(adm, country, has)], dtype=object)
-        return _locations(keys, np.where(has, "admin1", "country"), np.where(has, adm, country), partner)
+        return keys, np.where(has, "admin1", "country"), np.where(has, adm, country)
     raise ValueError(f"destination level must be one of {DEST_LEVELS}, got {level!r}")
+
+
+def dest_locations(partner: pd.DataFrame, level: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """Location code of each partner at ``level``, and the locations (id, name, lon, lat)."""
+    return _locations(*dest_keys(partner, level), partner)
 
 
 def ends_from_links(links: pd.DataFrame) -> tuple[Ends, np.ndarray, np.ndarray]:

@@ -22,14 +22,15 @@ from atlas.geo.flow_engine import (COLOUR_BY, FLOW_COLUMNS, MAGNITUDE_COLUMNS, M
                                    location_totals, magnitude_column, top_flows)
 from atlas.geo.flow_levels import (AUTO_LEVELS, check_levels, choose_levels, choose_levels_for,
                                    choose_levels_of_links, level_candidates, resolve_levels)
-from atlas.geo.flow_locations import (DEST_LEVELS, FRANCE_POINT, ORIGIN_LEVELS, Ends, dest_locations,
-                                      ends_from_authorities, ends_from_links, factorise_codes, origin_locations,
-                                      used_ends)
+from atlas.geo.flow_locations import (DEST_LEVELS, FRANCE_POINT, ORIGIN_LEVELS, Ends, LocationKeys, dest_keys,
+                                      dest_locations, ends_from_authorities, ends_from_links, factorise_codes,
+                                      location_codes, locations, origin_keys, origin_locations, used_ends)
 
 __all__ = [
     # locations
-    "DEST_LEVELS", "FRANCE_POINT", "ORIGIN_LEVELS", "Ends", "dest_locations", "ends_from_authorities",
-    "ends_from_links", "factorise_codes", "origin_locations", "used_ends",
+    "DEST_LEVELS", "FRANCE_POINT", "ORIGIN_LEVELS", "Ends", "LocationKeys", "dest_keys", "dest_locations",
+    "ends_from_authorities", "ends_from_links", "factorise_codes", "location_codes", "locations", "origin_keys",
+    "origin_locations", "used_ends",
     # the engine
     "COLOUR_BY", "FLOW_COLUMNS", "MAGNITUDES", "MAGNITUDE_COLUMNS", "aggregate", "aggregate_rows",
     "flows_from_arrays", "flows_to_geodataframe", "link_starts", "location_totals", "magnitude_column", "top_flows",

@@ -57,14 +57,31 @@ def french_names(db: ReadOnlyDatabase) -> dict[str, str]:
     return db.memo("names_fr", make)
 
 
+def _location_keys(db: ReadOnlyDatabase, side: str, level: str) -> fl.LocationKeys:
+    """(location key, kind, code) of every authority key at a level."""
+
+    def make() -> fl.LocationKeys:
+        ends = database_ends(db)
+        return fl.origin_keys(ends.fr, level) if side == "o" else fl.dest_keys(ends.partner, level)
+
+    return db.memo(("location_keys", side, level), make)
+
+
+def key_codes(db: ReadOnlyDatabase, side: str, level: str) -> tuple[np.ndarray, int]:
+    """Location code of every authority key at a level and the number of locations: the codes of
+    :func:`key_locations` without its names and points (choosing levels needs only these)."""
+    return db.memo(("location_codes", side, level), lambda: fl.location_codes(_location_keys(db, side, level)[0]))
+
+
 def key_locations(db: ReadOnlyDatabase, side: str, level: str) -> tuple[np.ndarray, pd.DataFrame]:
     """Location code of every authority key at a level ("o": French side, "d": partner side)."""
 
     def make() -> tuple[np.ndarray, pd.DataFrame]:
         ends = database_ends(db)
+        keys = _location_keys(db, side, level)
         if side == "o":
-            return fl.origin_locations(ends.fr, level)
-        of_key, locs = fl.dest_locations(ends.partner, level)
+            return fl.locations(keys, ends.fr)
+        of_key, locs = fl.locations(keys, ends.partner)
         if level == "authority":  # partners named in French where the gazetteer can
             names = french_names(db)
             locs = locs.assign(name=[names.get(i, n) for i, n in zip(locs["id"].to_numpy(dtype=object),
@@ -79,21 +96,21 @@ def choose_db_levels(db: ReadOnlyDatabase, candidates: tuple[tuple[str, str], ..
     """:func:`atlas.geo.flows.choose_levels` for links given as authority keys (one row per link)."""
 
     def origin(level: str) -> tuple[np.ndarray, int]:
-        of_key, locs = key_locations(db, "o", level)
-        return of_key[fk], len(locs)
+        of_key, n = key_codes(db, "o", level)
+        return of_key[fk], n
 
     def dest(level: str) -> tuple[np.ndarray, int]:
-        of_key, locs = key_locations(db, "d", level)
-        return of_key[pk], len(locs)
+        of_key, n = key_codes(db, "d", level)
+        return of_key[pk], n
 
     return fl.choose_levels(candidates, origin, dest, max_flows)
 
 
 def coarse_map(db: ReadOnlyDatabase, side: str, level: str, coarse: str, keys: np.ndarray) -> np.ndarray:
     """Coarser location code of each location code at ``level`` (-1 where no key of ``keys`` is)."""
-    fine_of_key, fine_locs = key_locations(db, side, level)
-    coarse_of_key, _ = key_locations(db, side, coarse)
-    out = np.full(max(len(fine_locs), 1), -1, dtype=np.int64)
+    fine_of_key, n_fine = key_codes(db, side, level)
+    coarse_of_key, _ = key_codes(db, side, coarse)
+    out = np.full(max(n_fine, 1), -1, dtype=np.int64)
     out[fine_of_key[keys]] = coarse_of_key[keys]  # levels nest: one coarser place per place
     return out
 
@@ -101,8 +118,8 @@ def coarse_map(db: ReadOnlyDatabase, side: str, level: str, coarse: str, keys: n
 def corridors(db: ReadOnlyDatabase, d_level: str, pk: np.ndarray) -> np.ndarray:
     """Corridor of each destination location code: its country (a zone stands for itself)."""
     if d_level == "zone":
-        _, locs = key_locations(db, "d", "zone")
-        return np.arange(len(locs), dtype=np.int64) + ZONE_CORRIDOR
+        _, n_zones = key_codes(db, "d", "zone")
+        return np.arange(n_zones, dtype=np.int64) + ZONE_CORRIDOR
     return coarse_map(db, "d", d_level, "country", pk)
 
 
@@ -116,11 +133,11 @@ def readable_plan(db: ReadOnlyDatabase, levels: tuple[str, str], fk: np.ndarray,
     into one country, at ``levels``: as they are (True, None), once their small flows are grouped
     on one of ``sides`` (True, plan), or not (False, None)."""
     o_level, d_level = levels
-    of_key, o_locs = key_locations(db, "o", o_level)
-    df_key, d_locs = key_locations(db, "d", d_level)
+    of_key, n_o_locs = key_codes(db, "o", o_level)
+    df_key, n_d_locs = key_codes(db, "d", d_level)
     o, d = of_key[fk], df_key[pk]
-    n_d = max(len(d_locs), 1)
-    uniq, inv = fl.factorise_codes(o * n_d + d, max(len(o_locs), 1) * n_d)
+    n_d = max(n_d_locs, 1)
+    uniq, inv = fl.factorise_codes(o * n_d + d, max(n_o_locs, 1) * n_d)
     fo, fd = uniq // n_d, uniq % n_d
     # coarse_map only needs each key once: the distinct keys (a bincount) instead of every link
     ufk, upk = _distinct(fk), _distinct(pk)
@@ -165,8 +182,8 @@ def choose_readable_levels(db: ReadOnlyDatabase, candidates: tuple[tuple[str, st
     places alone, without factorising every link (at a million links, 5 of 6 pairs)."""
     ufk, upk = _distinct(fk), _distinct(pk)
     for levels in candidates:
-        n_o = np.unique(key_locations(db, "o", levels[0])[0][ufk]).size
-        n_d = np.unique(key_locations(db, "d", levels[1])[0][upk]).size
+        n_o = np.unique(key_codes(db, "o", levels[0])[0][ufk]).size
+        n_d = np.unique(key_codes(db, "d", levels[1])[0][upk]).size
         if ("d" not in sides or n_o > budget) and ("o" not in sides or n_d > budget) and max(n_o, n_d) > budget:
             continue
         fits, plan = readable_plan(db, levels, fk, pk, budget, sides)
