@@ -96,6 +96,26 @@ def test_presentation_steps(db_env, atlas_handle):
     assert at.button(key="story_prev").disabled
 
 
+def test_presentation_step_survives_a_rerun_with_the_old_url(db_env):
+    """A rerun the page asks for before the browser shows the new URL (the map's measured height,
+    a second quick press) sends the old query string: the step shown must not jump back."""
+    at = AppTest.from_string(_page("presentation"), default_timeout=TIMEOUT)
+    at.query_params["step"] = "1"
+    at.run()
+    at.button(key="story_next").click().run()
+    assert at.title[0].value == "Les jumelages"
+    at.query_params["step"] = "1"  # the browser's URL, not yet updated
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Les jumelages"
+    assert at.query_params["step"] in ("2", ["2"])
+    # A new session opened on a link still starts at the link's step.
+    fresh = AppTest.from_string(_page("presentation"), default_timeout=TIMEOUT)
+    fresh.query_params["step"] = "2"
+    fresh.run()
+    assert fresh.title[0].value == "Les jumelages"
+
+
 @pytest.mark.parametrize("lang,title", [("fr", "Pays partenaire"), ("en", "Partner country")])
 def test_country_page_speaks_both_languages(db_env, lang, title):
     at = AppTest.from_string(_page("country").replace('"fr")', f'"{lang}")'), default_timeout=TIMEOUT)

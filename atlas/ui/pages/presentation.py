@@ -109,13 +109,35 @@ def _stories() -> dict[str, Story]:
     return stories
 
 
+#: Session key of the step shown: (story key, step index from 0).
+STEP_STATE = "story_step"
+
+
 def _set_step(to: int) -> None:
-    # A callback runs before the next run renders: both buttons then see the new step.
+    """Go to step `to` (from 0) of the story shown.
+
+    The step lives in the session; the URL mirrors it. A rerun asked for by the page while the
+    browser still shows the old URL (the map's measured height, a second quick press) brings the
+    browser's query string back into ``st.query_params``: read from the URL alone, the step would
+    jump back. A callback runs before the next run renders: both buttons then see the new step."""
+    st.session_state[STEP_STATE] = (st.session_state.get("story_key"), to)
     st.query_params["step"] = str(to + 1)
 
 
+def _step_index(key: str, n: int) -> int:
+    """The step to show: the session's for this story, else the URL's (a link, a reload), else the first."""
+    held = st.session_state.get(STEP_STATE)
+    if isinstance(held, tuple) and held[0] == key:
+        index = held[1]
+    else:
+        index = (small_int(str(st.query_params.get("step", "1")), 3) or 1) - 1
+    index = min(max(index, 0), n - 1)
+    st.session_state[STEP_STATE] = (key, index)
+    return index
+
+
 def _story_changed() -> None:
-    st.query_params["step"] = "1"
+    _set_step(0)
 
 
 def _uploaded() -> None:
@@ -136,7 +158,7 @@ def _uploaded() -> None:
     st.session_state["story_key"] = "session"
     st.session_state["story_rev"] = st.session_state.get("story_rev", 0) + 1
     st.session_state["story_loaded"] = True
-    st.query_params["step"] = "1"
+    _set_step(0)
 
 
 def _edit(index: int, field: str, lang: str, key: str) -> None:
@@ -152,7 +174,7 @@ def _delete(index: int) -> None:
     story: Story = st.session_state["custom_story"]
     st.session_state["custom_story"] = Story(title=story.title, steps=story.steps[:index] + story.steps[index + 1:])
     st.session_state["story_rev"] = st.session_state.get("story_rev", 0) + 1
-    st.query_params["step"] = str(max(index, 1))
+    _set_step(max(index - 1, 0))
 
 
 def _map_height() -> int:
@@ -175,7 +197,7 @@ def render() -> None:
     key = st.session_state["story_key"]
     story = stories[key]
     n = len(story.steps)
-    index = min(max((small_int(str(st.query_params.get("step", "1")), 3) or 1) - 1, 0), n - 1)
+    index = _step_index(key, n)
     widgets.sync_url(Filters(), {"story": key, "step": str(index + 1), **widgets.story_params()})
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     _presenter(key="presenter", data={"pad": BOTTOM_PAD}, default={"room": None}, on_room_change=lambda: None)
