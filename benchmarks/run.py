@@ -94,6 +94,26 @@ def run_app_timings(db: Path, tmp: Path, runs: int) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def measure_init(tmp: Path) -> dict:
+    """`atlas init` (demo and real twinnings) in a new process, twice: with an empty cache folder,
+    as on a fresh machine, then with the folder that first run filled (every later build)."""
+    cache = tmp / "init-cache"
+    cache.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env.pop("ATLAS_NO_CACHE", None)
+    atlas_cli = Path(sys.executable).with_name("atlas")
+    out: dict[str, float] = {}
+    for label in ("empty_cache_s", "warm_cache_s"):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(atlas_cli), "init", "--db", str(tmp / "init.duckdb"), "--force"],
+                              capture_output=True, text=True, cwd=str(ROOT), env=env)
+        out[label] = time.perf_counter() - t0
+        if proc.returncode != 0:
+            return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-1500:]}"}
+    (tmp / "init.duckdb").unlink(missing_ok=True)
+    return out
+
+
 def scaled(r: dict) -> tuple[float, float, str]:
     """Build time and HTML size scaled to all links when measured on a sample.
 
@@ -113,7 +133,7 @@ def _by_size(results: dict[str, dict], extra: dict[str, dict] | None) -> list[tu
 
 
 def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tuple[float, float],
-           extra: dict[str, dict] | None = None, app: dict | None = None) -> str:
+           extra: dict[str, dict] | None = None, app: dict | None = None, init: dict | None = None) -> str:
     lines = [f"Command: `{cmd}`", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"{time.strftime('%Y-%m-%d')}; load average (1 min) {load[0]:.1f} at start, {load[1]:.1f} at end "
@@ -166,6 +186,14 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
         from benchmarks.app_timings import report as app_report
 
         lines += ["", "### The app in a real browser (benchmarks/app_timings.py)", "", app_report(app)]
+    if init:
+        lines += ["", "### `atlas init` (the default database), in a new process", ""]
+        if "error" in init:
+            lines.append(f"Not measured: {init['error']}")
+        else:
+            lines += ["| cache folder | whole process |", "|---|---|",
+                      f"| empty (a fresh machine's first build) | {fmt_s(init['empty_cache_s'])} |",
+                      f"| filled by that build (every later one) | {fmt_s(init['warm_cache_s'])} |"]
     lines += ["", "### Filter queries (median of 5, after one warm-up)", ""]
     labels = list(results)
     head = "| filter | " + " | ".join(f"{lb}: flows (auto levels) | {lb}: counts" for lb in labels) + " |"
@@ -207,6 +235,10 @@ def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tu
                          f"{met[lk['links_s'] <= goal_s]})" + (f", peak {lk['peak_mb']:.0f} MB (goal ≤ 1.5 GB: "
                                                                f"{met[lk['peak_mb'] <= 1536]})" if n > 100_000 else "")
                          + f"; first `flows()` {fmt_s(fw['first_s'])} (goal ≤ 0.3 s: {met[fw['first_s'] <= 0.3]})")
+    if init and "error" not in init:
+        lines.append(f"- `atlas init`: {fmt_s(init['empty_cache_s'])} with an empty cache folder, "
+                     f"{fmt_s(init['warm_cache_s'])} after (goal ≤ 15 s on a quiet machine: "
+                     f"{met[init['warm_cache_s'] <= 15]} with the cache, {met[init['empty_cache_s'] <= 15]} without)")
     return "\n".join(lines)
 
 
@@ -222,6 +254,8 @@ def main() -> int:
                         help="links of a second synthetic database where only a.links() and flows() are timed (0: skip)")
     parser.add_argument("--app", action=argparse.BooleanOptionalAction, default=True,
                         help="time the app in a real browser (benchmarks/app_timings.py; needs chromium) (default: yes)")
+    parser.add_argument("--init", action=argparse.BooleanOptionalAction, default=True,
+                        help="time `atlas init` with an empty cache folder, then with it filled (default: yes)")
     parser.add_argument("--app-runs", type=int, default=3, help="runs of each app timing (page load: at least 5)")
     parser.add_argument("--output", help="also write the table (Markdown) to this file")
     parser.add_argument("--results", help="also write the raw measurements (JSON) to this file")
@@ -230,7 +264,7 @@ def main() -> int:
     if args.from_results:
         saved = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
         print(report(saved["results"], saved["cmd"], saved["synth"], tuple(saved["load"]), saved["extra"],
-                     saved.get("app")))
+                     saved.get("app"), saved.get("init")))
         return 0
     demo = Path(args.db)
     if not demo.exists():
@@ -241,12 +275,16 @@ def main() -> int:
     extra: dict[str, dict] = {}
     synth_info = None
     app = None
+    init = None
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpdir:
         tmp = Path(tmpdir)
         if args.app:  # first, while the machine is only running this benchmark
             log("the app in a real browser (benchmarks/app_timings.py)")
             app = run_app_timings(demo, tmp, max(1, args.app_runs))
+        if args.init:
+            log("atlas init, with an empty cache folder then with it filled")
+            init = measure_init(tmp)
         results["demo"] = measure(demo, "demo", tmp, None, data_exports=True)
         if args.mid:
             from benchmarks.synth import make_synthetic
@@ -267,8 +305,9 @@ def main() -> int:
     load = (load0, os.getloadavg()[0])
     if args.results:
         Path(args.results).write_text(json.dumps({"results": results, "cmd": cmd, "synth": synth_info, "load": load,
-                                                  "extra": extra, "app": app}), encoding="utf-8")
-    table = report(results, cmd, synth_info, load, extra, app)
+                                                  "extra": extra, "app": app, "init": init}),
+                                       encoding="utf-8")
+    table = report(results, cmd, synth_info, load, extra, app, init)
     print(table)
     if args.output:
         Path(args.output).write_text(table + "\n", encoding="utf-8")
