@@ -118,8 +118,9 @@ def build_database(path: Path, demo: bool = True, seed: int = 2016, force: bool 
     """Build a new atlas database at ``path``; returns timings and counts.
 
     Refuses to overwrite an existing file unless ``force`` is true. ``extra_steps`` runs on the
-    new database before it is swapped in (the default atlas imports the real twinnings there:
-    atlas.ingest.defaults). ``twinnings=False``: the demonstration invents no twinning.
+    new database before its derived tables are built (once, for every step's rows) and the file
+    swapped in (the default atlas imports the real twinnings there: atlas.ingest.defaults).
+    ``twinnings=False``: the demonstration invents no twinning.
     """
     say = progress or (lambda _m: None)
     path = Path(path)
@@ -163,10 +164,11 @@ def _build(path: Path, demo: bool, seed: int, progress: Progress,
             insert_frames(con, frames)
             meta["demo"] = "true"
             meta["demo_seed"] = str(seed)
-        say("derived tables")
-        refresh_derived(con)
         if extra_steps is not None:
             extra_steps(con)
+        # Once, after every step that adds rows (imports inside a build leave it to here).
+        say("derived tables")
+        refresh_derived(con)
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("authorities", "partnerships", "projects", "link_facts")}

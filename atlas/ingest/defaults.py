@@ -50,14 +50,17 @@ REAL_SOURCES: tuple[RealSource, ...] = (
 
 def import_real_sources(con: duckdb.DuckDBPyConnection, say: Callable[[str], None] | None = None
                         ) -> list[ImportReport]:
-    """Import every shipped real source into a database being built; returns the reports."""
+    """Import every shipped real source into a database being built; returns the reports.
+
+    The derived tables are left to the caller (atlas.db.build.build_database rebuilds them once,
+    after its last step), not rebuilt after each file."""
     from atlas.ingest.pipeline import import_into
 
     reports = []
     for src in REAL_SOURCES:
         if say:
             say(f"real twinnings: {src.path}")
-        reports.append(import_into(con, src.file, src.provenance))
+        reports.append(import_into(con, src.file, src.provenance, refresh=False))
     return reports
 
 

@@ -289,21 +289,25 @@ def import_file(path: str | Path, db: str | Path | None = None, *, format: str =
 
 
 def import_into(con: duckdb.DuckDBPyConnection, path: str | Path, provenance: Provenance,
-                progress: Progress | None = None, strict: bool = False) -> ImportReport:
+                progress: Progress | None = None, strict: bool = False, refresh: bool = True) -> ImportReport:
     """Import a file into an open database being built (no lock, no transaction of its own: the
     caller's build is atomic), with its provenance. The default atlas imports its real source
-    files this way (atlas.ingest.defaults): the same matching as any user file."""
+    files this way (atlas.ingest.defaults): the same matching as any user file.
+
+    ``refresh=False`` leaves the derived tables (atlas.db.build.refresh_derived) to the caller, which
+    must rebuild them once its last import is in: matching and writing never read them."""
     t0 = time.perf_counter()
     raw = load_file(path)
     report = ImportReport(file=raw.name, file_hash=raw.sha256, encoding=raw.encoding, dry_run=False)
     _run(con, raw, "auto", Mapping(), None, strict, report, progress or (lambda _s, _d, _t: None), write=True,
-         provenance=provenance)
+         provenance=provenance, refresh=refresh)
     report.seconds = round(time.perf_counter() - t0, 2)
     return report
 
 
 def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: str | None, strict: bool,  # noqa: ANN001
-         report: ImportReport, say: Progress, write: bool, provenance: Provenance | None = None) -> bool:
+         report: ImportReport, say: Progress, write: bool, provenance: Provenance | None = None,
+         refresh: bool = True) -> bool:
     """Parse, match and (when ``write``) store; True when something was written."""
     parsed = parse_file(raw, fmt, mapping, ParseOptions(CountryResolver(con), kind=kind))
     report.notes.extend(raw.notes[len(report.notes):])
@@ -347,6 +351,7 @@ def _run(con: duckdb.DuckDBPyConnection, raw, fmt: str, mapping: Mapping, kind: 
     report.batch_id = batch_id
     record_batch(con, batch_id, raw.name, raw.sha256, report.format, report.rows_read, plan.partnerships,
                  plan.projects, report.to_json(limit=BATCH_REPORT_LIMIT), provenance)
-    refresh_derived(con)
+    if refresh:
+        refresh_derived(con)
     say("writing", 1, 1)
     return True

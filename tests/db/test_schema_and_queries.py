@@ -465,6 +465,27 @@ def test_failed_build_leaves_previous_file_untouched(tmp_path, monkeypatch, cach
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas.duckdb"]
 
 
+def test_the_default_build_derives_its_tables_from_all_its_rows(demo_db, tmp_path):
+    """The derived tables are built once, after the real files are imported: rebuilding them from
+    the stored rows changes nothing, and they hold the real twinnings."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, copy)
+    derived = ("activities", "link_facts", "link_rollup", "link_summary", "authority_keys", "project_keys")
+
+    def fingerprint(con):
+        return {t: con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {t} t").fetchone() for t in derived}
+
+    with duckdb.connect(str(copy)) as con:
+        built = fingerprint(con)
+        real = con.execute("SELECT count(*) FROM partnerships p JOIN import_batches b ON b.id = p.batch_id "
+                           "WHERE NOT b.is_demo").fetchone()[0]
+        in_facts = con.execute("SELECT count(DISTINCT partnership_id) FROM link_facts WHERE origin = 'real'"
+                               ).fetchone()[0]
+        build_mod.refresh_derived(con)
+        assert fingerprint(con) == built
+    assert real > 1000 and in_facts == real
+
+
 def test_demo_generation_is_deterministic_across_processes(demo_db, gazetteer_frame, tmp_path):
     """Generate the demo again in a fresh interpreter with another hash seed: same rows.
 
