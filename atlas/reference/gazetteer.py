@@ -76,17 +76,18 @@ def _read_gazetteer(source: Path) -> pd.DataFrame:
     # Kept for the name keys, made next by the same `atlas init` (atlas.ingest.geocode.keys):
     # the 80 MB file is then parsed once, not twice, when the cache is empty.
     _ALTERNATES.clear()
-    _ALTERNATES[_identity(source)] = alternates
+    _ALTERNATES[_file_key(source)] = alternates
     return frame
 
 
 #: The alternate names of the last JSON file parsed in this process, by the file's identity.
-_ALTERNATES: dict[tuple[str, int, int], pd.DataFrame] = {}
+_ALTERNATES: dict[str, pd.DataFrame] = {}
 
 
-def _identity(source: Path) -> tuple[str, int, int]:
-    st = source.stat()
-    return str(source.resolve()), st.st_size, st.st_mtime_ns
+def _file_key(source: Path) -> str:
+    from atlas.cache import cache_key
+
+    return cache_key(files=[source])  # the file's path, size and modification time
 
 
 def all_alternates(min_population: int = 500) -> pd.DataFrame:
@@ -99,7 +100,7 @@ def all_alternates(min_population: int = 500) -> pd.DataFrame:
     was one (then handed over, not kept), else read from the JSON file.
     """
     source = cities_file(min_population)
-    held = _ALTERNATES.pop(_identity(source), None)
+    held = _ALTERNATES.pop(_file_key(source), None)
     if held is not None:
         return held
     from atlas.cache import paused_gc

@@ -119,9 +119,9 @@ def _set_step(to: int) -> None:
     The step lives in the session; the URL mirrors it. A rerun asked for by the page while the
     browser still shows the old URL (the map's measured height, a second quick press) brings the
     browser's query string back into ``st.query_params``: read from the URL alone, the step would
-    jump back. A callback runs before the next run renders: both buttons then see the new step."""
+    jump back. A callback runs before the next run renders (which writes the URL): both buttons
+    then see the new step."""
     st.session_state[STEP_STATE] = (st.session_state.get("story_key"), to)
-    st.query_params["step"] = str(to + 1)
 
 
 def _step_index(key: str, n: int) -> int:
