@@ -11,6 +11,32 @@ import pytest
 from atlas.ingest.defaults import build_default_atlas
 
 
+def _scan_installed_components_once() -> None:
+    """Streamlit's AppTest scans every installed distribution's metadata for components at each
+    new AppTest (0.33 s on 2 cores; the suite makes hundreds), where a server scans once at start.
+    The installed packages do not change during a test run: the first scan's result is reused,
+    as one server would reuse it (the AppTests still each get their own registry)."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # an older Streamlit without v2 components: nothing is scanned
+        return
+    scan = manifest_scanner.scan_component_manifests
+    if getattr(scan, "atlas_once", False):
+        return
+    found: list = []
+
+    def scan_once(max_workers: int | None = None):  # noqa: ANN202 - Streamlit's own return type
+        if not found:
+            found.append(scan(max_workers))
+        return list(found[0])
+
+    scan_once.atlas_once = True  # type: ignore[attr-defined]
+    manifest_scanner.scan_component_manifests = scan_once
+
+
+_scan_installed_components_once()
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of the default atlas (real twinnings + labelled invented records), built once for the
