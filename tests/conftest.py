@@ -115,7 +115,12 @@ SLOW_PATHS = ("tests/hostile/", "tests/notebooks/", "tests/ingest/test_atomic.py
               "tests/test_install.py", "tests/maps/test_static.py")
 SLOW_TESTS = ("test_stopping_serve_stops_the_server", "test_cli_map_of_imported_hostile_names",
               "test_broken_pipe_ends_quietly", "test_demo_generation_is_deterministic_across_processes",
-              "test_usage_errors_from_the_installed_command")
+              "test_usage_errors_from_the_installed_command", "test_init_no_demo_builds_a_database")
+
+
+#: Fixtures of tests/e2e/conftest.py that start a browser or a server: a test using one, directly
+#: or through another fixture, is a real-browser test wherever it is written (marked e2e).
+BROWSER_FIXTURES = frozenset({"browser", "page", "server"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -124,3 +129,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         rel = Path(str(item.fspath)).resolve().relative_to(root).as_posix()
         if rel.startswith(SLOW_PATHS) or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        callspec = getattr(item, "callspec", None)
+        fixtures = set(getattr(item, "fixturenames", ())) - set(callspec.params if callspec else ())
+        if BROWSER_FIXTURES & fixtures and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -27,12 +28,23 @@ def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-@pytest.fixture()
-def users(db: Path) -> Path:
+@pytest.fixture(scope="module")
+def users_made(ingest_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four users, made once for the module (argon2id makes each hash cost ~0.2 s on purpose)."""
+    db = tmp_path_factory.mktemp("users") / "atlas.duckdb"
+    shutil.copy(ingest_db, db)
     accounts.add_user(db, "admin", "admin", "correct horse battery")
     accounts.add_user(db, "mairie-montelimar", "contributor", PASSWORD, scope=MONTELIMAR)
     accounts.add_user(db, "drome", "contributor", "drome-password-1", scope="departement:26")
     accounts.add_user(db, "lecteur", "reader", "reader-password-1")
+    return db
+
+
+@pytest.fixture()
+def users(users_made: Path, tmp_path: Path) -> Path:
+    """A private copy of the database holding the four users, which a test may write to."""
+    db = tmp_path / "atlas.duckdb"
+    shutil.copy(users_made, db)
     return db
 
 
