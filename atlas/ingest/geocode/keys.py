@@ -122,13 +122,15 @@ def _compute_keys(con: duckdb.DuckDBPyConnection, target: str) -> None:
 
     con.register("alt_df", all_alternates(500))
     # The key of each distinct name once (1.2 million of 2.1 million names: the folding macro is
-    # most of the time), then joined back to every place carrying the name.
+    # most of the time), then joined back to every place carrying the name. MATERIALIZED: each
+    # CTE is computed once; DuckDB inlines them otherwise, and the names (unnested lists and the
+    # alternates' frame) were read twice and the keys recomputed: 7.1 s -> 3.7 s on 2 cores.
     con.execute(f"""CREATE OR REPLACE {target} AS
-        WITH names AS (
+        WITH names AS MATERIALIZED (
             SELECT geonames_id, unnest(list_distinct([name, ascii_name] || coalesce(alt_names, []::VARCHAR[]))) AS n
             FROM gazetteer
             UNION ALL SELECT geonames_id, n FROM alt_df),
-        keyed AS (SELECT n, atlas_key(n) AS key FROM (SELECT DISTINCT n FROM names))
+        keyed AS MATERIALIZED (SELECT n, atlas_key(n) AS key FROM (SELECT DISTINCT n FROM names))
         SELECT geonames_id, cc, key, bool_or(is_primary) AS is_primary FROM (
             SELECT g.geonames_id, g.country_iso2 AS cc, k.key, names.n = g.name AS is_primary
             FROM names JOIN keyed k ON k.n = names.n JOIN gazetteer g USING (geonames_id))
