@@ -85,17 +85,28 @@ def browser():
 
 @pytest.fixture()
 def page(browser, request):
-    """A page whose requests may only reach the local server; the others are aborted and recorded."""
+    """A page whose requests may only reach the local server; the others are aborted and recorded.
+    A full-page screenshot is left in tests/e2e/artifacts when its test fails."""
     blocked: list[str] = []
     pg = local_only_page(browser, blocked)
     context = pg.context
     pg.blocked = blocked  # type: ignore[attr-defined]
     yield pg
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    except Exception:  # a screenshot is for debugging only
-        pass
+    call = getattr(request.node, "rep_call", None)
+    if call is None or not call.passed:  # what the page showed when the test failed, for debugging
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        except Exception:  # a screenshot is for debugging only
+            pass
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201 - pytest's hook
+    """Keep each phase's report on the test (``rep_call``): the page fixture reads it."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
 
 
