@@ -132,12 +132,29 @@ def _by_size(results: dict[str, dict], extra: dict[str, dict] | None) -> list[tu
     return sorted(rows, key=lambda item: item[1]["links"]["links"]["links"])
 
 
+def cpu_probe() -> float:
+    """Seconds of a fixed pure-Python loop (10 million additions, best of 3): the speed of one core
+    as this run found it. The machines these runs share drift (the same code's figures move by half
+    from one hour to the next): runs are comparable in proportion to their probes."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def report(results: dict[str, dict], cmd: str, synth_info: dict | None, load: tuple[float, float],
-           extra: dict[str, dict] | None = None, app: dict | None = None, init: dict | None = None) -> str:
+           extra: dict[str, dict] | None = None, app: dict | None = None, init: dict | None = None,
+           probe: tuple[float, float] | None = None) -> str:
+    speed = (f"; one core's speed probe (benchmarks/run.py cpu_probe, 10 million Python additions) {probe[0]:.2f} s "
+             f"at start, {probe[1]:.2f} s at end" if probe else "")
     lines = [f"Command: `{cmd}`", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"{time.strftime('%Y-%m-%d')}; load average (1 min) {load[0]:.1f} at start, {load[1]:.1f} at end "
-             "(other processes share the cores: above the core count, timings are inflated)", ""]
+             f"(other processes share the cores: above the core count, timings are inflated){speed}", ""]
     if synth_info:
         lines.append(f"Synthetic database: {synth_info['links']:,} links, {synth_info['link_facts']:,} activity rows, "
                      f"{synth_info['bytes'] / 1e6:.0f} MB, built in {synth_info['seconds']} s")
@@ -264,7 +281,7 @@ def main() -> int:
     if args.from_results:
         saved = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
         print(report(saved["results"], saved["cmd"], saved["synth"], tuple(saved["load"]), saved["extra"],
-                     saved.get("app"), saved.get("init")))
+                     saved.get("app"), saved.get("init"), saved.get("probe")))
         return 0
     demo = Path(args.db)
     if not demo.exists():
@@ -277,6 +294,7 @@ def main() -> int:
     app = None
     init = None
     load0 = os.getloadavg()[0]
+    probe0 = cpu_probe()
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpdir:
         tmp = Path(tmpdir)
         if args.app:  # first, while the machine is only running this benchmark
@@ -303,11 +321,13 @@ def main() -> int:
             results[label] = measure(tmp / "synthetic.duckdb", label.replace(" ", "_"), tmp, args.sample,
                                      data_exports=False)
     load = (load0, os.getloadavg()[0])
+    probe = (probe0, cpu_probe())
     if args.results:
         Path(args.results).write_text(json.dumps({"results": results, "cmd": cmd, "synth": synth_info, "load": load,
-                                                  "extra": extra, "app": app, "init": init}),
+                                                  "extra": extra, "app": app, "init": init,
+                                                  "probe": probe}),
                                        encoding="utf-8")
-    table = report(results, cmd, synth_info, load, extra, app, init)
+    table = report(results, cmd, synth_info, load, extra, app, init, probe)
     print(table)
     if args.output:
         Path(args.output).write_text(table + "\n", encoding="utf-8")
