@@ -171,6 +171,10 @@ def test_stopping_serve_stops_the_server(demo_db, tmp_path, sig):
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "server not healthy after 120 s"
             time.sleep(0.5)
+        # `atlas serve` execs Streamlit in this very process, without a file watcher (it would
+        # re-list every imported module's path after each page run).
+        argv = Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode().split("\0")
+        assert "streamlit" in argv and argv[argv.index("--server.fileWatcherType") + 1] == "none", argv
         proc.send_signal(sig)
         proc.wait(timeout=30)
         # Nothing of ours is left serving: the port is closed and the process group is empty.

@@ -148,7 +148,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", server_file, "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-           "--client.showErrorDetails", "type", "--theme.base", "light"]
+           "--client.showErrorDetails", "type", "--theme.base", "light",
+           # No file watcher: a served atlas does not reload its code, and Streamlit's watcher
+           # re-lists every imported module's path after each page run: py-spy counted more of the
+           # server's CPU in it than in the page's own run (benchmarks/README.md).
+           "--server.fileWatcherType", "none"]
     _err(f"atlas: serving on http://{args.address}:{args.port} (database {args.db})")
     sys.stderr.flush()
     sys.stdout.flush()
