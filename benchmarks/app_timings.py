@@ -18,6 +18,11 @@ acting; polled every 50 ms). Measured:
    (40 ms a key, as a person types), its suggestion clicked, until the profile's "Liens" and its
    map are shown.
 
+Beside them, in the same run and the same browser, the floor page (benchmarks/floor: one key
+figure and one st_folium map of one line, served by Streamlit with the atlas's routes and flags)
+is timed cold and warm the same way: what Streamlit, st_folium and Leaflet take on this machine
+whatever the page, which no change to the atlas's pages can go below.
+
 Each figure is given as the median of its runs with the smallest and largest, beside its goal.
 This is a benchmark, not a test: nothing here fails on a slow figure. Without chromium or
 Playwright it says so and measures nothing (exit 0, ``{"skipped": reason}``).
@@ -48,6 +53,12 @@ ROWS = (
     ("warm", "app: page load → map (warm)", 1.5, 4.4),
     ("filter", "app: filter change → map redrawn", 0.8, 1.6),
     ("search", "app: type a name → profile and map", 1.5, 3.4),
+)
+#: The same figures for the floor page (benchmarks/floor: one key figure, one map of one line),
+#: measured in the same run: what Streamlit, st_folium and Leaflet take here whatever the page.
+FLOOR_ROWS = (
+    ("floor_cold", "floor page: cold server → map drawn"),
+    ("floor_warm", "floor page: page load → map (warm)"),
 )
 #: Zones picked one per run of "filter change" (each a first query for the server).
 ZONES = ("Europe", "Asie", "Amériques", "Afrique subsaharienne", "Afrique du Nord", "Proche et Moyen-Orient")
@@ -81,19 +92,29 @@ def _atlas_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "atlas.cli"]
 
 
-class Server:
-    """`atlas serve` on a free loopback port, in its own process group (only that group is ended)."""
+FLOOR = ROOT / "benchmarks" / "floor" / "server.py"
 
-    def __init__(self, db: Path, log: Path):
+
+class Server:
+    """`atlas serve` on a free loopback port, in its own process group (only that group is ended);
+    with ``floor``, the floor page (benchmarks/floor) served with the same Streamlit flags."""
+
+    def __init__(self, db: Path, log: Path, floor: bool = False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, ATLAS_LANG="fr", ATLAS_EDIT="0")
         self.log = log
         self._out = open(log, "a")
+        if floor:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+            cmd = [sys.executable, "-m", "streamlit", "run", str(FLOOR), "--server.port", str(self.port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+                   "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer", "--theme.base", "light"]
+        else:
+            cmd = [*_atlas_command(), "serve", "--db", str(db), "--port", str(self.port), "--address", "127.0.0.1"]
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [*_atlas_command(), "serve", "--db", str(db), "--port", str(self.port), "--address", "127.0.0.1"],
-            cwd=str(ROOT), env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=self._out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
 
     def wait_healthy(self, timeout: float) -> float:
         """Seconds from the start of the process to Streamlit's health check answering "ok"."""
@@ -226,12 +247,29 @@ def measure(db: Path, runs: int = 3, log: Path | None = None) -> dict:
     log = log or Path(tempfile.mkdtemp(prefix="atlas-app-bench-")) / "server.log"
     out: dict = {"db": str(db), "runs": runs, "log": str(log), "load": [load0[0]],
                  "cold": [], "cold_steps": [], "warm": [], "warm_steps": [], "filter": [], "filter_steps": [],
-                 "search": [], "search_steps": []}
+                 "search": [], "search_steps": [], "floor_cold": [], "floor_warm": []}
     blocked: list[str] = []
-    server = None
+    server = floor = None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
+            # 0. the floor page: cold server each run, then warm loads, then its server is stopped
+            for i in range(runs):
+                if floor is not None:
+                    floor.stop()
+                page = new_page(browser, blocked)
+                floor = Server(db, log, floor=True)
+                floor.wait_healthy(TIMEOUT_S)
+                out["floor_cold"].append(load_to_map(page, floor.url + "/", floor.started)["map"])
+                wait_idle(page)
+                page.context.close()
+            page = new_page(browser, blocked)
+            load_to_map(page, floor.url + "/", time.perf_counter())
+            for _ in range(max(runs, 5)):
+                wait_idle(page)
+                out["floor_warm"].append(load_to_map(page, floor.url + "/", time.perf_counter())["map"])
+            page.context.close()
+            floor.stop()
             # 1. cold server: a new `atlas serve` each run; the last one stays up for the rest
             for i in range(runs):
                 if server is not None:
@@ -284,6 +322,8 @@ def measure(db: Path, runs: int = 3, log: Path | None = None) -> dict:
         finally:
             if server is not None:
                 server.stop()
+            if floor is not None:
+                floor.stop()
             browser.close()
     out["blocked"] = blocked
     out["load"].append(os.getloadavg()[0])
@@ -318,6 +358,11 @@ def report(res: dict) -> str:
         lines.append(f"| {what} | {before:g} s | ≤ {goal:g} s | **{fmt_s(med)}** | {fmt_s(min(xs))} – "
                      f"{fmt_s(max(xs))} "
                      f"| {', '.join(fmt_s(x) for x in xs)} | {met[med <= goal]} |")
+    for key, what in FLOOR_ROWS:
+        xs = res.get(key) or []
+        if xs:
+            lines.append(f"| {what} | – | – | **{fmt_s(statistics.median(xs))}** | {fmt_s(min(xs))} – "
+                         f"{fmt_s(max(xs))} | {', '.join(fmt_s(x) for x in xs)} | (peer) |")
     lines += ["", "Steps (medians, seconds from the start of each figure):", "",
               "- cold: " + _steps(res["cold_steps"], ("healthy", "document", "figures", "iframe", "map")),
               "- warm: " + _steps(res["warm_steps"], ("document", "figures", "iframe", "map")),
