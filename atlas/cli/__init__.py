@@ -135,9 +135,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the Streamlit server in this very process (exec), so that stopping `atlas serve`
     (Ctrl-C, SIGTERM from a supervisor) stops the server: no child is left serving."""
     import atlas
+    from atlas.db.check import check_database
 
-    with atlas.open(args.db):  # a missing or broken database is a one-line error here, not in the app
-        pass
+    # A missing or broken database is a one-line error here, not in the app; checked with DuckDB
+    # alone (atlas.open would load pandas: a second more before the server starts).
+    check_database(args.db)
     # The server module's path, not an import: the CLI does not load Streamlit itself.
     server_file = str(Path(atlas.__file__).parent / "ui" / "server.py")
     env = dict(os.environ, ATLAS_DB=str(Path(args.db).resolve()))

@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from atlas.errors import printable
+
+if TYPE_CHECKING:  # pandas is imported by the commands that run, not by every command's parser
+    import pandas as pd
 
 _LIST_COLUMNS = ("id", "kind", "status", "expires_on", "country_iso2", "zone", "authority_id", "author_name",
                  "themes", "title")
@@ -23,6 +25,8 @@ def _codes(text: str | None) -> list[str]:
 
 def _records(df: pd.DataFrame) -> list[dict]:
     """JSON-ready rows: lists for the array columns, ISO text for dates."""
+    import pandas as pd
+
     out = []
     for row in df.to_dict(orient="records"):
         for key, value in row.items():
@@ -40,6 +44,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def _text(value: object) -> str:
     """A value on one terminal line (data from posts: no control character reaches the terminal)."""
+    import pandas as pd
+
     if hasattr(value, "tolist"):
         value = ",".join(str(v) for v in value.tolist())
     if isinstance(value, pd.Timestamp):
@@ -83,6 +89,8 @@ def _show(args: argparse.Namespace, handle) -> int:  # noqa: ANN001 - an atlas.A
     matches = exchange.matches(handle.db, args.post)
     who = exchange.who_else(handle.db, args.post, top=args.limit)
     if args.json:
+        import pandas as pd
+
         json.dump({"post": _records(pd.DataFrame([post]))[0], "matches": _records(matches),
                    "who_else": _records(who)}, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -12,7 +12,9 @@ import sys
 from typing import Any
 
 from atlas.errors import printable
-from atlas.ingest.formats import FORMATS
+# the format names only (atlas.ingest.formats would load the readers, pandas and DuckDB to parse
+# the command line of every command)
+from atlas.ingest.headers import FORMATS
 
 
 def _err(msg: str) -> None:

@@ -20,37 +20,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from atlas.errors import DatabaseError, DatabaseNotFoundError, show_path
+# SCHEMA_VERSION and check_database_file are imported from here by the builder and the importer.
+from atlas.db.check import SCHEMA_VERSION, check_database_file, connect_checked, database_path  # noqa: F401
 
 #: Entries kept by ReadOnlyDatabase.memo (derived arrays per level, authority tables…).
 MEMO_LIMIT = 128
 
 T = TypeVar("T")
-
-#: Schema version written in meta by the builder; readers refuse other versions.
-SCHEMA_VERSION = "3"
-
-
-def check_database_file(path: Path) -> None:
-    """DatabaseError unless ``path`` is a file that starts like a DuckDB database.
-
-    DuckDB's own messages for a CSV, an empty file or a folder ("Cannot launch in-memory
-    database in read-only mode!") do not say what is wrong; the file header does.
-    """
-    shown = show_path(path)
-    if path.is_dir():
-        raise DatabaseError(f"{shown} is a folder; expected a DuckDB database file built by `atlas init`")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(12)
-    except OSError as exc:
-        raise DatabaseError(f"cannot read {shown}: {exc.strerror or exc}") from exc
-    if not head:
-        raise DatabaseError(f"{shown} is empty; expected a DuckDB database file built by `atlas init`")
-    if head[8:12] != b"DUCK":
-        raise DatabaseError(f"{shown} is not a DuckDB database (wrong file header); expected a file built "
-                            "by `atlas init`, e.g. data/atlas.duckdb")
-
 
 def _shared_lists(column: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     """A list column as numpy arrays (what ``to_pandas`` gives), one array per distinct list shared
@@ -150,17 +126,7 @@ class ReadOnlyDatabase:
     """A read-only DuckDB connection on one file, reopened when the file is replaced."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        try:
-            self.path = Path(path).expanduser().resolve()
-            found = self.path.exists()
-        except (OSError, RuntimeError) as exc:  # a name longer than the file system allows, a symlink loop
-            raise DatabaseError(f"cannot use {show_path(path)} as the database: "
-                                f"{getattr(exc, 'strerror', None) or exc}") from exc
-        if not found:
-            raise DatabaseNotFoundError(
-                f"database file not found: {show_path(self.path)} (expected a DuckDB file built by `atlas init`)"
-            )
-        check_database_file(self.path)
+        self.path = database_path(path)
         self._lock = threading.RLock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._sig: tuple[int, int, int] | None = None
@@ -173,26 +139,7 @@ class ReadOnlyDatabase:
             self._con.close()
             self._con = None
         release_stale(self.path, keep=self)  # or DuckDB would hand back another handle's old file
-        try:
-            con = duckdb.connect(str(self.path), read_only=True)
-        except duckdb.Error as exc:
-            raise DatabaseError(f"cannot open {show_path(self.path)} as a DuckDB database: "
-                                f"{str(exc).splitlines()[0]}") from exc
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except duckdb.Error as exc:
-            con.close()
-            raise DatabaseError(
-                f"{self.path} is a DuckDB file but not an atlas database (no meta table); "
-                "rebuild it with `atlas init`"
-            ) from exc
-        if row is None or row[0] != SCHEMA_VERSION:
-            con.close()
-            raise DatabaseError(
-                f"{self.path} has schema version {row[0] if row else None!r}, expected "
-                f"{SCHEMA_VERSION!r}; upgrade it with `atlas upgrade` (keeps everything stored) "
-                "or rebuild it with `atlas init --force`"
-            )
+        con = connect_checked(self.path)
         self._con = con
         self._sig = _signature(self.path)
         self._memo = {}  # what was derived from the old file is stale
