@@ -28,17 +28,10 @@ from branca.element import Figure
 from atlas.maps.base_layers import INLINE_FLAG
 from atlas.maps.layers import RawText
 
-#: Where the app's server (atlas.ui.server) serves Leaflet's files, straight from xstatic-leaflet.
-STATIC_URL = "/vendor/leaflet"
+from atlas.maps.served import STATIC_URL, leaflet_dir  # noqa: F401 - imported from here too
+
 #: folium's names of Leaflet's two assets (the keys of ``default_js``/``default_css``).
 JS_NAME, CSS_NAME = "leaflet", "leaflet_css"
-
-
-def leaflet_dir() -> Path:
-    """Folder holding leaflet.js, leaflet.css and images/ from xstatic-leaflet."""
-    import xstatic.pkg.leaflet as xl
-
-    return Path(xl.BASE_DIR)
 
 
 def served_assets(base_url: str = STATIC_URL) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -22,9 +22,8 @@ from typing import Any
 from jinja2 import Template
 
 from atlas.maps.layers import SafeMacroElement, base_geojson, json_text
+from atlas.maps.served import LAYERS_URL
 
-#: Where the app's server serves the base layers (atlas.ui.server).
-LAYERS_URL = "/vendor/atlas-layers"
 #: The layers a map may draw under its flows, and the simplification of each (degrees).
 TOLERANCES = {"countries": 0.08, "departements": 0.01, "regions": 0.01}
 #: Attribute a figure carries while it is rendered for a standalone file (inlined_leaflet).

@@ -28,8 +28,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from atlas.maps.assets import STATIC_URL, leaflet_dir
-from atlas.maps.base_layers import LAYERS_URL, layer_file
+# URLs and folders only: folium and pandas are loaded by the warm-up, after Streamlit answers.
+from atlas.maps.served import LAYERS_URL, STATIC_URL, leaflet_dir
 
 if TYPE_CHECKING:
     from atlas.selection import MapOptions
@@ -40,6 +40,8 @@ ENTRY = Path(__file__).parent / "script" / "atlas_app.py"
 
 def base_layer(request: Request) -> Response:
     """A base layer's GeoJSON, cacheable for good (its name carries its content's hash)."""
+    from atlas.maps.base_layers import layer_file
+
     text = layer_file(request.path_params["file"])
     if text is None:
         return PlainTextResponse("no such layer", status_code=404)
@@ -80,7 +82,6 @@ def warm_up(wait_s: float = 60.0) -> None:
         from atlas import config
         from atlas.maps.base_layers import TOLERANCES, layer_key
         from atlas.models import Filters
-        from atlas.selection.products import map_of
         from atlas.ui import data
 
         path = data.db_path()
@@ -92,7 +93,7 @@ def warm_up(wait_s: float = 60.0) -> None:
         data.counts(path, version, filters)
         data.links(path, version, filters)
         data.describe(path, version, filters, lang)
-        map_of(data.selection(path, version, filters, default_view(lang)), titled=False)[0].get_root().render()
+        data.flow_map(path, version, filters, default_view(lang))
         for name in TOLERANCES:
             layer_key(name)
     except Exception:  # noqa: BLE001 - a warm-up never stops the server; the page computes as usual

@@ -17,7 +17,6 @@ from atlas.maps.flowmap import LEVEL_WORDS
 from atlas.models import (FUNDING_BY_CODE, FUNDINGS, KIND_BY_CODE, KINDS, LEVEL_LABELS, SDG_BY_NUMBER, SDGS,
                           STATUSES, THEME_BY_CODE, THEMES, ZONE_LABELS_EN, ZONES, Filters)
 from atlas.selection import MapOptions, Selection
-from atlas.selection.products import map_of
 from atlas.ui import data
 from atlas.ui.i18n import t
 from atlas.ui.state import LIST_FIELDS, filters_from_params, params_from_filters
@@ -216,8 +215,9 @@ def flow_map(filters: Filters, options: MapOptions, lang: str, key: str, height:
     whose resolved options an export of this view reuses.
     """
     path = data.db_path()
-    sel = data.selection(path, data.db_version(path), filters, dataclasses.replace(options, lang=lang))
-    m, _info = map_of(sel, titled=False)
+    version, options = data.db_version(path), dataclasses.replace(options, lang=lang)
+    sel = data.selection(path, version, filters, options)
+    m = data.flow_map(path, version, filters, options)
     words = LEVEL_WORDS["fr" if lang == "fr" else "en"]
     st.caption(t("map_caption", lang).format(o=words[sel.origin_level], d=words[sel.dest_level],
                                              n=fmt_int(sel.n_links), f=fmt_int(sel.n_drawn)))
