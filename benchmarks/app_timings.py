@@ -230,6 +230,43 @@ def _search_once(page, url: str, expected: int) -> dict:
     return steps
 
 
+def _cold_runs(browser, blocked: list[str], start, runs: int) -> tuple[Server, list[dict]]:
+    """``runs`` cold starts, each a new server (``start()``; the previous one stopped) and a new
+    page followed to its map: the last server, left running, and the steps of each run."""
+    from tests.e2e.helpers import TIMEOUT_S, wait_idle
+
+    server, steps = None, []
+    try:
+        for _ in range(runs):
+            if server is not None:
+                server.stop()
+            page = new_page(browser, blocked)
+            server = start()
+            healthy = server.wait_healthy(TIMEOUT_S)
+            marks = load_to_map(page, server.url + "/", server.started)
+            steps.append({"healthy": healthy, **{k: v for k, v in marks.items() if k != "state"}})
+            wait_idle(page)
+            page.context.close()
+    except BaseException:
+        if server is not None:
+            server.stop()
+        raise
+    return server, steps
+
+
+def _warm_runs(page, url: str, runs: int) -> list[dict]:
+    """``url`` loaded once, then again at least 5 times (``runs``) on the same page: each load's steps."""
+    from tests.e2e.helpers import wait_idle
+
+    load_to_map(page, url, time.perf_counter())
+    steps = []
+    for _ in range(max(runs, 5)):
+        wait_idle(page)
+        marks = load_to_map(page, url, time.perf_counter())
+        steps.append({k: v for k, v in marks.items() if k != "state"})
+    return steps
+
+
 def measure(db: Path, runs: int = 3, log: Path | None = None) -> dict:
     """Every figure of ROWS; the raw runs, their steps, and the load average before and after."""
     import atlas
@@ -254,42 +291,19 @@ def measure(db: Path, runs: int = 3, log: Path | None = None) -> dict:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
             # 0. the floor page: cold server each run, then warm loads, then its server is stopped
-            for i in range(runs):
-                if floor is not None:
-                    floor.stop()
-                page = new_page(browser, blocked)
-                floor = Server(db, log, floor=True)
-                floor.wait_healthy(TIMEOUT_S)
-                out["floor_cold"].append(load_to_map(page, floor.url + "/", floor.started)["map"])
-                wait_idle(page)
-                page.context.close()
+            floor, steps = _cold_runs(browser, blocked, lambda: Server(db, log, floor=True), runs)
+            out["floor_cold"] = [r["map"] for r in steps]
             page = new_page(browser, blocked)
-            load_to_map(page, floor.url + "/", time.perf_counter())
-            for _ in range(max(runs, 5)):
-                wait_idle(page)
-                out["floor_warm"].append(load_to_map(page, floor.url + "/", time.perf_counter())["map"])
+            out["floor_warm"] = [r["map"] for r in _warm_runs(page, floor.url + "/", runs)]
             page.context.close()
             floor.stop()
             # 1. cold server: a new `atlas serve` each run; the last one stays up for the rest
-            for i in range(runs):
-                if server is not None:
-                    server.stop()
-                page = new_page(browser, blocked)
-                server = Server(db, log)
-                healthy = server.wait_healthy(TIMEOUT_S)
-                marks = load_to_map(page, server.url + "/", server.started)
-                out["cold"].append(marks["map"])
-                out["cold_steps"].append({"healthy": healthy, **{k: v for k, v in marks.items() if k != "state"}})
-                wait_idle(page)
-                page.context.close()
+            server, out["cold_steps"] = _cold_runs(browser, blocked, lambda: Server(db, log), runs)
+            out["cold"] = [r["map"] for r in out["cold_steps"]]
             # 2. warm: the same page loads "/" again
             page = new_page(browser, blocked)
-            load_to_map(page, server.url + "/", time.perf_counter())
-            for _ in range(max(runs, 5)):
-                wait_idle(page)
-                marks = load_to_map(page, server.url + "/", time.perf_counter())
-                out["warm"].append(marks["map"])
-                out["warm_steps"].append({k: v for k, v in marks.items() if k != "state"})
+            out["warm_steps"] = _warm_runs(page, server.url + "/", runs)
+            out["warm"] = [r["map"] for r in out["warm_steps"]]
             # 3. filter change: one zone per run, picked on a freshly loaded national view
             for zone in ZONES[:runs]:
                 first = load_to_map(page, server.url + "/", time.perf_counter())["state"]
