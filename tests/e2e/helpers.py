@@ -138,3 +138,21 @@ def sign_in(page, name: str = E2E_ADMIN[0], password: str = E2E_ADMIN[1]) -> Non
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()
     page.get_by_text("Connecté : " + name).first.wait_for(timeout=TIMEOUT_S * 1000)
+
+
+def open_expander(page, label: str, content, timeout: float = TIMEOUT_S):
+    """Open the expander titled ``label`` and wait for ``content`` (a locator inside it). A click
+    that lands while a rerun redraws the page may be lost; then, like a user, click again (only
+    when the expander shows closed: a second click on an open one would close it)."""
+    box = page.locator('[data-testid="stExpander"]').filter(has_text=label).first
+    box.wait_for(timeout=timeout * 1000)
+    for _attempt in range(3):
+        if box.locator('[data-testid="stExpanderDetails"][inert]').count():
+            box.get_by_text(label).first.click()
+        try:
+            content.wait_for(timeout=15_000)
+            return content
+        except Exception as exc:
+            if "Timeout" not in type(exc).__name__:
+                raise
+    return wait_visible(page, content, f"the content of the {label!r} expander", timeout=timeout)

@@ -14,7 +14,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.ui import locale
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import ARTIFACTS, E2E_ADMIN, TIMEOUT_S, assert_offline, sign_in, wait_idle
+from tests.e2e.helpers import (ARTIFACTS, E2E_ADMIN, TIMEOUT_S, assert_offline, open_expander, sign_in,
+                               wait_idle)
 
 pytestmark = pytest.mark.e2e
 
@@ -178,11 +179,10 @@ def _country(page, url, lang: str, words: Words) -> None:
 def _presentation(page, url, lang: str, words: Words) -> None:
     fr = lang == "fr"
     page.goto(url("/presentation"), wait_until="domcontentloaded")
-    settings = page.get_by_text("Récit et réglages" if fr else "Story and settings")
-    settings.wait_for(timeout=TIMEOUT_S * 1000)
+    label = "Récit et réglages" if fr else "Story and settings"
+    page.get_by_text(label).wait_for(timeout=TIMEOUT_S * 1000)
     wait_idle(page)
-    settings.click()
-    page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=TIMEOUT_S * 1000)
+    open_expander(page, label, page.locator('[data-testid="stFileUploaderDropzone"]'))
     words.collect("presentation: settings open")
 
 

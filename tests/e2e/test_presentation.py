@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.e2e.helpers import ARTIFACTS, LOCAL_HOSTS, TIMEOUT_S, map_state, wait, wait_idle
+from tests.e2e.helpers import ARTIFACTS, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -127,9 +127,8 @@ def test_an_uploaded_story_opens_at_its_first_step_and_survives_a_reload(server,
         # below it: open the settings and upload once the step is laid out and the page idle
         wait(page, lambda: _layout(page), "the step laid out")
         wait_idle(page)
-        page.get_by_text("Récit et réglages").click()
+        open_expander(page, "Récit et réglages", page.locator('[data-testid="stFileUploaderDropzone"]'))
         dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        dropzone.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
         wait_idle(page)
         dropzone.set_input_files(str(path))
         _heading(page, "Le *Sénégal*")  # selected at once, first step, shown as text

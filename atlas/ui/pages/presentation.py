@@ -231,7 +231,9 @@ def render() -> None:
 
 def _settings(stories: dict[str, Story], key: str, index: int, lang: str) -> None:
     """Below the map (out of the way while presenting): choose, load, download and edit a story."""
-    with st.expander(t("story_settings", lang), expanded=False):
+    # Whether it is open lives in the session (a keyed expander): a rerun that redraws the map
+    # above it (the measured height arriving, a resized window) cannot close it under the user.
+    with st.expander(t("story_settings", lang), expanded=False, key="story_settings_open", on_change="rerun"):
         st.selectbox(t("story", lang), list(stories), format_func=lambda k: stories[k].label(lang), key="story_key",
                      on_change=_story_changed)
         st.file_uploader(t("story_upload", lang), type=["json"], key="story_upload", on_change=_uploaded)
