@@ -131,7 +131,9 @@ def _explorer(page, url, lang: str, words: Words) -> None:
           else "Atlas of French local authorities' international action")
     words.collect("explorer")
     _multiselects(page, words, ["Thèmes", "Zones géographiques"] if fr else ["Themes", "Geographic zones"])
-    page.get_by_text("Plus de filtres" if fr else "More filters").click()
+    more = "Plus de filtres" if fr else "More filters"
+    open_expander(page, more, page.locator('[data-testid="stMultiSelect"]').filter(
+        has_text="Financements" if fr else "Funding").first)
     _multiselects(page, words, ["Financements"] if fr else ["Funding"])
     _selectbox(page, words, "Origine des flux" if fr else "Flows from")
     page.get_by_role("tab", name="Graphiques" if fr else "Charts").click()
@@ -148,7 +150,8 @@ def _explorer(page, url, lang: str, words: Words) -> None:
                     caption.inner_text()), caption.inner_text()
     words.collect("table")
     page.get_by_role("tab", name="Carte" if fr else "Map").click()
-    page.get_by_text("Exporter la carte et les données" if fr else "Export the map and the data").click()
+    panel = "Exporter la carte et les données" if fr else "Export the map and the data"
+    open_expander(page, panel, page.get_by_role("button", name="Préparer" if fr else "Prepare").first)
     words.collect("export panel")
 
 

@@ -23,7 +23,8 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, sign_in, wait, wait_idle, wait_visible
+from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, sign_in, wait, wait_idle,
+                               wait_visible)
 
 pytestmark = pytest.mark.e2e
 
@@ -387,7 +388,7 @@ def check_exports(watch: Watch, browser, where: str, names: list[str], folder: P
     CSV data both hold the literal names (``map_names``: those the map draws, when its levels
     group the partners)."""
     page = watch.page
-    page.get_by_text("Exporter la carte et les données").click()
+    open_expander(page, "Exporter la carte et les données", page.get_by_role("button", name="Préparer").first)
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Exporter la carte et les données")
     _choose(page, panel.locator('[data-testid="stSelectbox"]').filter(has_text="Carte").first, "HTML",
             f"{where}: the HTML map format")

@@ -14,8 +14,8 @@ import pytest
 from atlas.db.build import refresh_derived
 from atlas.models import Filters
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import (ARTIFACTS, as_int, assert_offline, map_state, metric, wait, wait_idle,
-                               wait_visible)
+from tests.e2e.helpers import (ARTIFACTS, as_int, assert_offline, map_state, metric, open_expander, wait,
+                               wait_idle, wait_visible)
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +193,7 @@ def test_download_map_and_data_from_profile(server, page, atlas_handle):
     page.goto(f"{server}/collectivite?id=commune:26198", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Montélimar", exact=True).wait_for(timeout=60_000)
     wait(page, lambda: map_state(page), "the map of Montélimar's ties")  # its first report rerun is over
-    page.get_by_text("Exporter la carte et les données").click()
+    open_expander(page, "Exporter la carte et les données", page.get_by_role("button", name="Préparer").first)
     button = _prepare(page, 0, "Télécharger la carte (PDF)")
     with page.expect_download(timeout=60_000) as info:
         button.click()
