@@ -7,7 +7,7 @@ DB ?= data/atlas.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast db reference venv test-deps clean-db lint bench
+.PHONY: run test test-fast db reference venv test-deps clean-db bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
