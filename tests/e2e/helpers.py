@@ -156,3 +156,18 @@ def open_expander(page, label: str, content, timeout: float = TIMEOUT_S):
             if "Timeout" not in type(exc).__name__:
                 raise
     return wait_visible(page, content, f"the content of the {label!r} expander", timeout=timeout)
+
+
+def open_tab(page, name: str, timeout: float = TIMEOUT_S):
+    """Select the tab ``name`` and wait until the page shows it selected. A click that lands while
+    a rerun redraws the tabs may be lost: then, like a user, click again."""
+    tab = page.get_by_role("tab", name=name)
+    tab.wait_for(timeout=timeout * 1000)
+    for _attempt in range(3):
+        tab.click()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if tab.get_attribute("aria-selected") == "true":
+                return tab
+            page.wait_for_timeout(100)
+    pytest.fail(f"the tab {name!r} did not open after three clicks")

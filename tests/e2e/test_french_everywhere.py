@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.ui import locale
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import (ARTIFACTS, E2E_ADMIN, TIMEOUT_S, assert_offline, open_expander, sign_in,
+from tests.e2e.helpers import (ARTIFACTS, E2E_ADMIN, TIMEOUT_S, assert_offline, open_expander, open_tab, sign_in,
                                wait_idle)
 
 pytestmark = pytest.mark.e2e
@@ -136,10 +136,10 @@ def _explorer(page, url, lang: str, words: Words) -> None:
         has_text="Financements" if fr else "Funding").first)
     _multiselects(page, words, ["Financements"] if fr else ["Funding"])
     _selectbox(page, words, "Origine des flux" if fr else "Flows from")
-    page.get_by_role("tab", name="Graphiques" if fr else "Charts").click()
+    open_tab(page, "Graphiques" if fr else "Charts")
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT_S * 1000)
     words.collect("charts")
-    page.get_by_role("tab", name="Tableau" if fr else "Table").click()
+    open_tab(page, "Tableau" if fr else "Table")
     page.get_by_label("Rechercher dans le tableau" if fr else "Search the table").fill("Montélimar")
     words.collect("table: typing")  # Streamlit's hint under a text field ("Press Enter to apply")
     caption = page.get_by_text(re.compile(r"lignes? affichées? sur|rows? shown out of")).first
@@ -149,7 +149,7 @@ def _explorer(page, url, lang: str, words: Words) -> None:
     assert re.match(r"[\d\s]+ (ligne affichée|row shown)" if singular else r"[\d\s]+ (lignes affichées|rows shown)",
                     caption.inner_text()), caption.inner_text()
     words.collect("table")
-    page.get_by_role("tab", name="Carte" if fr else "Map").click()
+    open_tab(page, "Carte" if fr else "Map")
     panel = "Exporter la carte et les données" if fr else "Export the map and the data"
     open_expander(page, panel, page.get_by_role("button", name="Préparer" if fr else "Prepare").first)
     words.collect("export panel")

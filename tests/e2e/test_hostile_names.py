@@ -23,8 +23,8 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, sign_in, wait, wait_idle,
-                               wait_visible)
+from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, open_tab, sign_in, wait,
+                               wait_idle, wait_visible)
 
 pytestmark = pytest.mark.e2e
 
@@ -482,7 +482,7 @@ def test_explorer_on_senegal(hostile, page, browser):
     open_page(page, f"{hostile['url']}/?countries=SN&origin=authority&dest=authority", "the Explorer map")
     assert "countries=SN" in page.url, page.url
     check_map(watch, "Explorer", HOSTILE)  # its exports are those of the country page (same selection)
-    page.get_by_role("tab", name="Tableau").click()
+    open_tab(page, "Tableau")
     check_column(watch, grid_rows(watch, 0, "Explorer links"), "Partenaire", HOSTILE, "Explorer links table")
     page.locator('[data-testid="stRadio"]').get_by_text("Projets", exact=True).click()
     grids = page.locator('[data-testid="stDataFrame"]')

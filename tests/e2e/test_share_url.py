@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import TIMEOUT_S, assert_offline, map_state, wait, wait_idle
+from tests.e2e.helpers import TIMEOUT_S, assert_offline, map_state, open_tab, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -79,7 +79,7 @@ def test_a_copied_url_reproduces_the_view(server, page, browser):
     _choose(page, "Épaisseur", "Projets")
     before = _view(page, "Flux région → zone", "Thème principal")
     assert "projets" in before["legend"]  # width in projects
-    page.get_by_role("tab", name="Tableau").click()
+    open_tab(page, "Tableau")
     wait_idle(page)
     page.get_by_text("Projets", exact=True).last.click()
     wait(page, lambda: "table=projects" in page.url, "the table kind in the URL")
@@ -98,7 +98,7 @@ def test_a_copied_url_reproduces_the_view(server, page, browser):
         wait(other, lambda: tab.get_attribute("aria-selected") == "true", "the Tableau tab open", timeout=120)
         radio = other.locator('[data-testid="stRadio"] label').filter(has_text="Projets").locator("input")
         wait(other, lambda: radio.count() and radio.first.is_checked(), "the projects table chosen")
-        other.get_by_role("tab", name="Carte").click()
+        open_tab(other, "Carte")
         after = _view(other, "Flux région → zone", "Thème principal")
         assert after == before
         for label, value in (("Origine des flux", "Région"), ("Destination des flux", "Zone"),
