@@ -103,14 +103,21 @@ def assert_offline(page) -> None:
 
 
 
-def wait_visible(page, locator, what: str, timeout: float = TIMEOUT_S):
-    """Wait for ``locator``; on timeout, fail with what the page shows (errors, alerts, buttons)."""
+def appears(locator, seconds: float) -> bool:
+    """Whether ``locator`` shows within ``seconds`` (Playwright's other errors are raised)."""
     try:
-        locator.wait_for(timeout=timeout * 1000)
-        return locator
+        locator.wait_for(timeout=seconds * 1000)
+        return True
     except Exception as exc:
         if "Timeout" not in type(exc).__name__:
             raise
+        return False
+
+
+def wait_visible(page, locator, what: str, timeout: float = TIMEOUT_S):
+    """Wait for ``locator``; on timeout, fail with what the page shows (errors, alerts, buttons)."""
+    if appears(locator, timeout):
+        return locator
     shown = page.evaluate("""() => {
         const pick = sel => [...document.querySelectorAll(sel)].map(e => e.innerText.trim()).filter(Boolean);
         return {errors: pick('[data-testid="stException"], [data-testid="stAlert"]'),
@@ -140,22 +147,30 @@ def sign_in(page, name: str = E2E_ADMIN[0], password: str = E2E_ADMIN[1]) -> Non
     page.get_by_text("Connecté : " + name).first.wait_for(timeout=TIMEOUT_S * 1000)
 
 
+def click_until(page, click, target, what: str, attempts: int = 3, each_s: float = 15.0,
+                timeout: float = TIMEOUT_S):
+    """``click()``, then wait for ``target``; a click that lands while a rerun redraws the page
+    may be lost: then, like a user, click again (``attempts`` times, ``each_s`` seconds each),
+    and at last fail with what the page shows."""
+    for _attempt in range(attempts):
+        click()
+        if appears(target, each_s):
+            return target
+    return wait_visible(page, target, what, timeout=timeout)
+
+
 def open_expander(page, label: str, content, timeout: float = TIMEOUT_S):
-    """Open the expander titled ``label`` and wait for ``content`` (a locator inside it). A click
-    that lands while a rerun redraws the page may be lost; then, like a user, click again (only
-    when the expander shows closed: a second click on an open one would close it)."""
+    """Open the expander titled ``label`` and wait for ``content`` (a locator inside it), clicking
+    again when a click was lost (only while the expander shows closed: a second click on an open
+    one would close it)."""
     box = page.locator('[data-testid="stExpander"]').filter(has_text=label).first
     box.wait_for(timeout=timeout * 1000)
-    for _attempt in range(3):
+
+    def click() -> None:
         if box.locator('[data-testid="stExpanderDetails"][inert]').count():
             box.get_by_text(label).first.click()
-        try:
-            content.wait_for(timeout=15_000)
-            return content
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-    return wait_visible(page, content, f"the content of the {label!r} expander", timeout=timeout)
+
+    return click_until(page, click, content, f"the content of the {label!r} expander", timeout=timeout)
 
 
 def open_tab(page, name: str, timeout: float = TIMEOUT_S):
@@ -171,3 +186,25 @@ def open_tab(page, name: str, timeout: float = TIMEOUT_S):
                 return tab
             page.wait_for_timeout(100)
     pytest.fail(f"the tab {name!r} did not open after three clicks")
+
+
+def choose(page, box, option: str, what: str, attempts: int = 6) -> None:
+    """Pick ``option`` in the select box ``box`` (a locator). It opens on typing (a click only
+    focuses it), and a rerun may close it under us or undo the choice: then, like a user, try
+    again, until the box shows the option."""
+    field = box.locator("input")
+    for _attempt in range(attempts):
+        wait_idle(page)
+        field.click()
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.type(option[:-1])
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=3_000)
+        except Exception as exc:
+            if "Timeout" not in type(exc).__name__:
+                raise
+        page.wait_for_timeout(500)
+        if field.input_value() == option and not page.get_by_role("option").count():
+            wait_idle(page)
+            return
+    pytest.fail(f"could not choose {what}: the box shows {field.input_value()!r}")

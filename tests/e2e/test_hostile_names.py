@@ -23,8 +23,8 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, open_tab, sign_in, wait,
-                               wait_idle, wait_visible)
+from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, choose, click_until, map_state, open_expander,
+                               open_tab, sign_in, wait, wait_idle)
 
 pytestmark = pytest.mark.e2e
 
@@ -352,34 +352,8 @@ def check_column(watch: Watch, rows: list[dict] | None, column: str, expected, w
 def _prepare(page, which: int, download: str):
     """Click the which-th "Préparer" and wait for the download button (as in test_pages: a click
     that lands while Streamlit replaces the button reaches nothing, so click again)."""
-    target = page.get_by_role("button", name=download)
-    for _attempt in range(3):
-        page.get_by_role("button", name="Préparer").nth(which).click()
-        try:
-            target.wait_for(timeout=40_000)
-            return target
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-    return wait_visible(page, target, f"the {download!r} button", timeout=30)
-
-
-def _choose(page, box, option: str, what: str) -> None:
-    """Pick ``option`` in a select box. It opens on typing (a click only focuses it); a rerun
-    (the expander just opened) may close it under us: then, like a user, try again."""
-    field = box.locator("input")
-    for _attempt in range(6):
-        field.click()
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.type(option[:-1])
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=2_500)
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-        if _poll(page, lambda: field.input_value() == option and not page.get_by_role("option").count(), 3):
-            return
-    pytest.fail(f"could not choose {what}: the box shows {field.input_value()!r}")
+    return click_until(page, lambda: page.get_by_role("button", name="Préparer").nth(which).click(),
+                       page.get_by_role("button", name=download), f"the {download!r} button", each_s=40, timeout=30)
 
 
 def check_exports(watch: Watch, browser, where: str, names: list[str], folder: Path,
@@ -390,7 +364,7 @@ def check_exports(watch: Watch, browser, where: str, names: list[str], folder: P
     page = watch.page
     open_expander(page, "Exporter la carte et les données", page.get_by_role("button", name="Préparer").first)
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Exporter la carte et les données")
-    _choose(page, panel.locator('[data-testid="stSelectbox"]').filter(has_text="Carte").first, "HTML",
+    choose(page, panel.locator('[data-testid="stSelectbox"]').filter(has_text="Carte").first, "HTML",
             f"{where}: the HTML map format")
     button = _prepare(page, 0, "Télécharger la carte (HTML)")
     with page.expect_download(timeout=TIMEOUT_S * 1000) as info:

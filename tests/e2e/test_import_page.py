@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import E2E_ADMIN, assert_offline, sign_in, wait
+from tests.e2e.helpers import E2E_ADMIN, assert_offline, choose, sign_in, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -75,10 +75,8 @@ def test_upload_import_and_undo(edit_server, page, tmp_path):
 
     batch = duckdb.connect(str(db), read_only=True).execute(
         "SELECT id FROM import_batches WHERE NOT is_demo ORDER BY imported_at DESC LIMIT 1").fetchone()[0]
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Lot à annuler")
-    box.locator("input").click()
-    page.keyboard.type(batch)
-    page.get_by_role("option", name=batch).click()
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Lot à annuler").first, batch,
+           f"the batch {batch} to undo")
     page.get_by_role("button", name="Annuler ce lot").click()
     wait(page, lambda: _count(db, "SELECT count(*) FROM import_batches") == batches_before, "the batch undone")
     assert _count(db, "SELECT count(*) FROM partnerships") == partnerships_before

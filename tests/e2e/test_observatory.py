@@ -13,7 +13,7 @@ import pytest
 
 from atlas.db import observatory as O
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, as_int, assert_offline, map_state, wait, wait_idle
+from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, as_int, assert_offline, choose, map_state, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -48,21 +48,8 @@ def _figures_shown(page, obs) -> None:
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label`` (it opens on typing)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    field = box.locator("input")
-    for _attempt in range(5):
-        wait_idle(page)
-        field.click()
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.type(option[:-1])
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=3_000)
-            return
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-    pytest.fail(f"could not choose {option!r} in {label!r}")
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first, option,
+           f"{option!r} in {label!r}")
 
 
 def _map_with(page, n_actors: int, n_flows: int) -> dict:

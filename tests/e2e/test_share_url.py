@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import TIMEOUT_S, assert_offline, map_state, open_tab, wait, wait_idle
+from tests.e2e.helpers import TIMEOUT_S, assert_offline, choose, map_state, open_tab, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -15,25 +15,8 @@ LEGEND_JS = "() => { const l = document.querySelector('.atlas-legend'); return l
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label`` (it opens on typing), retrying if a
-    rerun closes it under us."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    field = box.locator("input")
-    for _attempt in range(6):
-        wait_idle(page)
-        field.click()
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.type(option[:-1])
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=3_000)
-        except Exception as exc:
-            if "Timeout" not in type(exc).__name__:
-                raise
-        page.wait_for_timeout(500)
-        if field.input_value() == option:
-            wait_idle(page)
-            return
-    pytest.fail(f"could not choose {option!r} in {label!r}: the box shows {field.input_value()!r}")
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first, option,
+           f"{option!r} in {label!r}")
 
 
 def _caption(page) -> str:
