@@ -116,6 +116,22 @@ def test_presentation_step_survives_a_rerun_with_the_old_url(db_env):
     assert fresh.title[0].value == "Les jumelages"
 
 
+def test_presentation_settings_stay_open_over_reruns(db_env):
+    """Whether "Récit et réglages" is open lives in the session: a rerun (the map's measured
+    height arriving, a step forward) sends it open again, so it cannot close under the user."""
+    at = AppTest.from_string(_page("presentation"), default_timeout=TIMEOUT)
+    at.run()
+    settings = [e for e in at.expander if e.label == "Récit et réglages"]
+    assert len(settings) == 1 and not settings[0].proto.expanded
+    at.session_state["story_settings_open"] = True  # what the browser reports when it is opened
+    at.run()
+    at.button(key="story_next").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Les jumelages"
+    settings = [e for e in at.expander if e.label == "Récit et réglages"]
+    assert len(settings) == 1 and settings[0].proto.expanded
+
+
 @pytest.mark.parametrize("lang,title", [("fr", "Pays partenaire"), ("en", "Partner country")])
 def test_country_page_speaks_both_languages(db_env, lang, title):
     at = AppTest.from_string(_page("country").replace('"fr")', f'"{lang}")'), default_timeout=TIMEOUT)
