@@ -1,7 +1,7 @@
 """The real app in a real headless browser (Debian chromium via Playwright), with no network.
 
-Every request that does not go to the local Streamlit server is aborted and recorded: the map
-must work from files the app serves itself.
+Every request that does not go to the local Streamlit server fails and is recorded: the map must
+work from files the app serves itself.
 """
 
 from __future__ import annotations
@@ -68,4 +68,32 @@ def test_url_preloads_filters(server, page, atlas_handle):
 
     sel = atlas_handle.select(Filters(themes=["eau"], countries=["SN"]))
     wait(page, lambda: (d := _drawn(page)) and d["flows"] == sel.n_drawn, f"{sel.n_drawn} flows drawn")
+    assert_offline(page)
+
+
+def test_the_page_reaches_only_the_local_server_and_keeps_its_cache(server, page):
+    """The guard of every browser test: a request to a name or an address outside fails and is
+    recorded; the app's own files still come from the browser's cache on a reload, as for a user
+    (Streamlit serves its front end as immutable files)."""
+    page.goto(server, wait_until="domcontentloaded")
+    metric(page, "Liens")
+    outcomes = page.evaluate("""async () => {
+        const out = [];
+        for (const url of ["http://tiles.example.org/0/0/0.png", "http://192.0.2.1/x.js"]) {
+            try { await fetch(url, {mode: "no-cors"}); out.push("reached"); } catch (e) { out.push("failed"); }
+        }
+        return out; }""")
+    assert outcomes == ["failed", "failed"]
+    assert page.blocked == ["http://tiles.example.org/0/0/0.png", "http://192.0.2.1/x.js"]
+    page.blocked.clear()
+
+    page.goto(server, wait_until="domcontentloaded")  # the page loaded again
+    metric(page, "Liens")
+    # a script taken from the cache transfers nothing (transferSize 0) yet has a body
+    scripts = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/static/js/'))
+        .map(e => [e.name, e.transferSize, e.decodedBodySize])""")
+    assert scripts, "no script of Streamlit's front end was loaded"
+    from_cache = [name for name, sent, size in scripts if sent == 0 and size > 0]
+    assert len(from_cache) == len(scripts), f"fetched again instead of taken from the cache: {scripts}"
     assert_offline(page)
