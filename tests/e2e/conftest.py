@@ -85,7 +85,7 @@ def browser():
 
 @pytest.fixture()
 def page(browser, request):
-    """A page whose requests may only reach the local server; the others are aborted and recorded.
+    """A page whose requests may only reach the local server; the others fail and are recorded.
     A full-page screenshot is left in tests/e2e/artifacts when its test fails."""
     blocked: list[str] = []
     pg = local_only_page(browser, blocked)
