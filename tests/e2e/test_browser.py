@@ -76,7 +76,7 @@ def test_the_page_reaches_only_the_local_server_and_keeps_its_cache(server, page
     recorded; the app's own files still come from the browser's cache on a reload, as for a user
     (Streamlit serves its front end as immutable files)."""
     page.goto(server, wait_until="domcontentloaded")
-    metric(page, "Liens")
+    wait(page, lambda: map_state(page), "the map")  # every part of the page loaded once
     outcomes = page.evaluate("""async () => {
         const out = [];
         for (const url of ["http://tiles.example.org/0/0/0.png", "http://192.0.2.1/x.js"]) {
@@ -88,7 +88,7 @@ def test_the_page_reaches_only_the_local_server_and_keeps_its_cache(server, page
     page.blocked.clear()
 
     page.goto(server, wait_until="domcontentloaded")  # the page loaded again
-    metric(page, "Liens")
+    wait(page, lambda: map_state(page), "the map")
     # a script taken from the cache transfers nothing (transferSize 0) yet has a body
     scripts = page.evaluate("""() => performance.getEntriesByType('resource')
         .filter(e => e.name.includes('/static/js/'))
