@@ -53,13 +53,13 @@ def as_int(text: str) -> int:
     return int(digits)
 
 
-def local_only_page(browser, blocked: list[str]):
-    """A new page (its own context, 1400×1000, French) whose requests may only reach the local
+def local_only_page(browser, blocked: list[str], viewport: tuple[int, int] = (1400, 1000)):
+    """A new page (its own context, 1400×1000 unless told, French) whose requests may only reach the local
     server: the others fail (the browser is launched with ``OFFLINE_ARGS``) and are recorded in
     ``blocked``. The browser's HTTP cache works as a user's does (a reload takes Streamlit's
     front end from it). The e2e ``page`` fixture and the app benchmark
     (benchmarks/app_timings.py) both use it."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="fr-FR")
     context.on("request", lambda request: None if is_local(request.url) else blocked.append(request.url))
     return context.new_page()
 

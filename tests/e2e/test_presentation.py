@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.e2e.helpers import ARTIFACTS, LOCAL_HOSTS, TIMEOUT_S, map_state, open_expander, wait, wait_idle
+from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, local_only_page, map_state, open_expander, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -21,16 +21,11 @@ LEGEND_JS = """() => { const l = document.querySelector('.atlas-legend');
 @contextmanager
 def _page(browser, width: int, height: int):
     """A page of the given viewport whose requests may only reach the local server."""
-    from urllib.parse import urlparse
-
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
-    context.route("**/*", lambda route: route.continue_()
-                  if urlparse(route.request.url).scheme in ("data", "blob")
-                  or urlparse(route.request.url).hostname in LOCAL_HOSTS else route.abort())
+    page = local_only_page(browser, [], viewport=(width, height))
     try:
-        yield context.new_page()
+        yield page
     finally:
-        context.close()
+        page.context.close()
 
 
 def _button_box(page, which: str) -> dict:

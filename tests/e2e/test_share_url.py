@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import TIMEOUT_S, assert_offline, choose, map_state, open_tab, wait, wait_idle
+from tests.e2e.helpers import TIMEOUT_S, assert_offline, choose, local_only_page, map_state, open_tab, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -71,10 +71,7 @@ def test_a_copied_url_reproduces_the_view(server, page, browser):
         assert part in url, (part, url)
 
     # A colleague: a new browser context (no shared session, cookies or storage).
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  or route.request.url.startswith(("data:", "blob:")) else route.abort())
-    other = context.new_page()
+    other = local_only_page(browser, [])
     try:
         other.goto(url, wait_until="domcontentloaded")
         tab = other.get_by_role("tab", name="Tableau")
@@ -89,5 +86,5 @@ def test_a_copied_url_reproduces_the_view(server, page, browser):
             box = other.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
             assert box.locator("input").input_value() == value, label
     finally:
-        context.close()
+        other.context.close()
     assert_offline(page)
