@@ -125,8 +125,8 @@ def wait_visible(page, locator, what: str, timeout: float = TIMEOUT_S):
         return locator
     shown = page.evaluate("""() => {
         const pick = sel => [...document.querySelectorAll(sel)].map(e => e.innerText.trim()).filter(Boolean);
-        return {errors: pick('[data-testid="stException"], [data-testid="stAlert"]'),
-                buttons: pick('button'), running: !!document.querySelector('[data-testid="stStatusWidget"]')};
+        return {alerts: pick('[data-testid="stException"], [data-testid="stAlert"]'),
+                headings: pick('h1, h2, h3'), buttons: pick('button'), running: !!document.querySelector('[data-testid="stStatusWidget"]')};
     }""")
     pytest.fail(f"timed out after {timeout} s waiting for {what}; the page shows {shown}")
 
@@ -162,6 +162,25 @@ def click_until(page, click, target, what: str, attempts: int = 3, each_s: float
         if appears(target, each_s):
             return target
     return wait_visible(page, target, what, timeout=timeout)
+
+
+def upload_until(page, path, target, what: str, attempts: int = 3, each_s: float = 20.0,
+                 timeout: float = TIMEOUT_S):
+    """Give the page's file uploader the file ``path``, then wait for ``target``. A file given
+    while a rerun redraws the uploader may be dropped before Streamlit has it (the uploader then
+    lists no file): then, like a user, give it again. A file the uploader lists with no ``target``
+    after ``each_s`` seconds is the app's fault: fail at once with what the page shows."""
+    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    listed = page.locator('[data-testid="stFileChipName"]').filter(has_text=path.name)
+    for _attempt in range(attempts):
+        wait_idle(page)
+        dropzone.set_input_files(str(path))
+        if appears(target, each_s):
+            return target
+        if listed.count():
+            break
+    return wait_visible(page, target, f"{what} (the uploader lists {listed.count()} file named {path.name!r})",
+                        timeout=timeout)
 
 
 def open_expander(page, label: str, content, timeout: float = TIMEOUT_S):

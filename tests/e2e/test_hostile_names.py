@@ -24,7 +24,7 @@ import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
 from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, choose, click_until, map_state, open_expander,
-                               open_tab, sign_in, wait, wait_idle)
+                               open_tab, sign_in, upload_until, wait, wait_idle)
 
 pytestmark = pytest.mark.e2e
 
@@ -500,9 +500,9 @@ def test_import_page_dry_run(hostile, page):
     page.goto(f"{hostile['url']}/import", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Import et qualité").wait_for(timeout=TIMEOUT_S * 1000)
     sign_in(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(hostile["csv"]))
     check = page.get_by_role("button", name="Vérifier (sans rien écrire)")
-    wait(page, check.is_enabled, "the uploaded file to be accepted")
+    upload_until(page, hostile["csv"], page.get_by_role("button", name="Vérifier (sans rien écrire)", disabled=False),
+                 "the uploaded file to be accepted")
     check.click()
     summary = page.locator('[data-testid="stCode"]').filter(has_text="DRY RUN")
     summary.wait_for(timeout=120_000)

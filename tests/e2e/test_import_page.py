@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import E2E_ADMIN, assert_offline, choose, sign_in, wait
+from tests.e2e.helpers import E2E_ADMIN, assert_offline, choose, sign_in, upload_until, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -61,9 +61,9 @@ def test_upload_import_and_undo(edit_server, page, tmp_path):
     page.goto(f"{url}/import", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Import et qualité").wait_for(timeout=60_000)
     sign_in(page)  # an editing server asks for an account before any editing page
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixture))
     check = page.get_by_role("button", name="Vérifier (sans rien écrire)")
-    wait(page, check.is_enabled, "the uploaded file to be accepted")
+    upload_until(page, fixture, page.get_by_role("button", name="Vérifier (sans rien écrire)", disabled=False),
+                 "the uploaded file to be accepted")
     check.click()
     page.get_by_text("DRY RUN").first.wait_for(timeout=120_000)
     assert _count(db, "SELECT count(*) FROM import_batches") == batches_before  # a check writes nothing

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, local_only_page, map_state, open_expander, wait, wait_idle
+from tests.e2e.helpers import ARTIFACTS, TIMEOUT_S, local_only_page, map_state, open_expander, upload_until, wait, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -123,10 +123,8 @@ def test_an_uploaded_story_opens_at_its_first_step_and_survives_a_reload(server,
         wait(page, lambda: _layout(page), "the step laid out")
         wait_idle(page)
         open_expander(page, "Récit et réglages", page.locator('[data-testid="stFileUploaderDropzone"]'))
-        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        wait_idle(page)
-        dropzone.set_input_files(str(path))
-        _heading(page, "Le *Sénégal*")  # selected at once, first step, shown as text
+        # selected at once, first step, shown as text
+        upload_until(page, path, page.get_by_role("heading", name="Le *Sénégal*"), "the uploaded story's first step")
         wait(page, lambda: "story=session" in page.url and "step=1" in page.url, "the story in the URL")
         wait(page, lambda: (c := page.locator('[data-testid="stCaptionContainer"]').filter(has_text="flux tracés"))
              .count() and c.first.inner_text().startswith("Flux département → pays"), "the step's levels")
