@@ -23,7 +23,7 @@ import pytest
 import atlas
 from atlas.db.build import refresh_derived
 from tests.e2e.conftest import serve
-from tests.e2e.helpers import (E2E_ADMIN, LOCAL_HOSTS, TIMEOUT_S, choose, click_until, map_state, open_expander,
+from tests.e2e.helpers import (E2E_ADMIN, TIMEOUT_S, choose, click_until, is_local, map_state, open_expander,
                                open_tab, sign_in, upload_until, wait, wait_idle)
 
 pytestmark = pytest.mark.e2e
@@ -167,8 +167,7 @@ class Watch:
         """The page's requests, dialogs and the server log; then fail with every problem seen."""
         self.page.wait_for_timeout(500)  # let a late onerror/alert surface (events run during Playwright calls)
         self.check(self.dialogs == [], f"{where}: dialogs opened: {self.dialogs}")
-        outside = [u for u in self.requests
-                   if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS]
+        outside = [u for u in self.requests if not is_local(u)]
         self.check(outside == [], f"{where}: requests leaving loopback: {outside}")
         self.check(not any("127.0.0.2" in u for u in self.requests), f"{where}: request to 127.0.0.2")
         self.check(self.page.blocked == [], f"{where}: requests blocked by the guard: {self.page.blocked}")
